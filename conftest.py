@@ -1,0 +1,21 @@
+"""Settings shared by the tests and the doctests (``pytest --doctest-modules``)."""
+
+import os
+
+# Before any Keras import: the backend, and quiet TensorFlow's C++ logging.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import matplotlib  # noqa: E402
+import pytest  # noqa: E402
+
+matplotlib.use("Agg")
+
+# Doctests that read the real MNIST files (no network in tests).
+_NEEDS_MNIST = ("load_mnist", "MNISTDenseClassifier")
+
+
+def pytest_runtest_setup(item):
+    if isinstance(item, pytest.DoctestItem) and not os.environ.get("SKMNIST_DATA"):
+        if item.name.rsplit(".", 1)[-1] in _NEEDS_MNIST:
+            pytest.skip("SKMNIST_DATA is not set: this example reads MNIST")

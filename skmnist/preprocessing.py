@@ -1,0 +1,524 @@
+"""Scikit-learn transformers for image data: scaling, flattening, one-hot labels.
+
+They depend on NumPy and scikit-learn only (no TensorFlow), keep float32 end to
+end and never make a float64 copy of the images.
+"""
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+__all__ = ["ImageFlattener", "OneHotLabelEncoder", "PixelScaler"]
+
+
+def _as_float32(X, copy):
+    """Return X as float32, copying only when asked or when it cannot be written."""
+    copy = copy or not X.flags.writeable
+    return X.astype(np.float32, copy=copy)
+
+
+class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Scale pixel intensities to the unit interval, in float32.
+
+    The scaler maps a fitted intensity range ``[data_min_, data_max_]`` linearly
+    onto ``[0, 1]``. One range is shared by all pixels (unlike
+    :class:`~sklearn.preprocessing.MinMaxScaler`, which scales each feature on
+    its own), so the relative brightness of pixels within an image is kept and a
+    pixel that is always black in the training set does not blow up.
+
+    With ``pixel_range="auto"`` the range is chosen from the training data:
+    8-bit images (values within ``[0, 255]``, like MNIST) map ``0..255`` to
+    ``[0, 1]``; data already within ``[0, 1]`` is left as it is; any other
+    numeric data is scaled by its own minimum and maximum.
+
+    Images of any shape are accepted: ``(n_samples, n_features)``,
+    ``(n_samples, height, width)`` or ``(n_samples, height, width, channels)``.
+    The output has the input's shape and dtype float32.
+
+    Parameters
+    ----------
+    pixel_range : "auto" or tuple of (float, float), default="auto"
+        Intensity range mapped onto ``[0, 1]``. ``"auto"`` picks it from the
+        training data, as described above; a tuple ``(low, high)`` with
+        ``low < high`` fixes it, e.g. ``(0, 255)``.
+
+    clip : bool, default=False
+        Clip transformed values to ``[0, 1]``, for data brighter or darker
+        than the fitted range.
+
+    copy : bool, default=True
+        If False, a writeable float32 input is scaled in place.
+
+    Attributes
+    ----------
+    data_min_ : float
+        Intensity mapped to 0.
+
+    data_max_ : float
+        Intensity mapped to 1. Equal to ``data_min_ + 1`` when the training
+        data is constant.
+
+    n_features_in_ : int
+        Number of features (the size of the second axis) seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    ImageFlattener : Flatten images to one row of pixels each.
+    sklearn.preprocessing.MinMaxScaler : Scale each feature to a range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmnist import PixelScaler
+    >>> X = np.array([[0, 51, 255], [255, 102, 0]], dtype=np.uint8)
+    >>> PixelScaler().fit_transform(X)
+    array([[0. , 0.2, 1. ],
+           [1. , 0.4, 0. ]], dtype=float32)
+    """
+
+    _parameter_constraints = {
+        "pixel_range": [StrOptions({"auto"}), tuple],
+        "clip": ["boolean"],
+        "copy": ["boolean"],
+    }
+
+    def __init__(self, pixel_range="auto", *, clip=False, copy=True):
+        self.pixel_range = pixel_range
+        self.clip = clip
+        self.copy = copy
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the intensity range to map onto ``[0, 1]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
+            Training images.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PixelScaler
+            The fitted scaler.
+        """
+        X = validate_data(self, X, allow_nd=True, dtype="numeric")
+        if isinstance(self.pixel_range, tuple):
+            if (
+                len(self.pixel_range) != 2
+                or not self.pixel_range[0] < self.pixel_range[1]
+            ):
+                raise ValueError(
+                    "pixel_range must be 'auto' or a tuple (low, high) with "
+                    f"low < high; got {self.pixel_range!r}."
+                )
+            low, high = (float(v) for v in self.pixel_range)
+        else:
+            low, high = float(X.min()), float(X.max())
+            if low >= 0 and high <= 1:
+                low, high = 0.0, 1.0
+            elif low >= 0 and high <= 255:
+                low, high = 0.0, 255.0
+            elif high == low:
+                high = low + 1.0
+        self.data_min_ = low
+        self.data_max_ = high
+        return self
+
+    def transform(self, X):
+        """Scale X to the unit interval.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
+            Images to scale.
+
+        Returns
+        -------
+        X_scaled : ndarray of the same shape as X, dtype float32
+            Scaled images.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")
+        X = _as_float32(X, self.copy)
+        if self.data_min_ != 0:
+            X -= np.float32(self.data_min_)
+        if self.data_max_ - self.data_min_ != 1:
+            X /= np.float32(self.data_max_ - self.data_min_)
+        if self.clip:
+            np.clip(X, 0, 1, out=X)
+        return X
+
+    def inverse_transform(self, X):
+        """Map scaled values back to the original intensity range.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
+            Scaled images.
+
+        Returns
+        -------
+        X_original : ndarray of the same shape as X, dtype float32
+            Images in the fitted intensity range.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")
+        X = _as_float32(X, self.copy)
+        X *= np.float32(self.data_max_ - self.data_min_)
+        X += np.float32(self.data_min_)
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+class ImageFlattener(TransformerMixin, BaseEstimator):
+    """Flatten images ``(n_samples, height, width[, channels])`` into rows.
+
+    The transformer turns each image into one row of ``height * width *
+    channels`` pixels, in C order, which is what a dense network expects. The
+    result is a view of the input wherever NumPy can give one (no copy, dtype
+    unchanged). Two-dimensional input is passed through unchanged.
+
+    Parameters
+    ----------
+    None.
+
+    Attributes
+    ----------
+    image_shape_ : tuple of int
+        Shape of one image seen during fit, e.g. ``(28, 28)``; ``(n_features,)``
+        when fitted on two-dimensional data.
+
+    n_features_in_ : int
+        Size of the second axis of X seen during fit (the image height for
+        images, as in scikit-learn's convention).
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    PixelScaler : Scale pixel intensities to ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmnist import ImageFlattener
+    >>> images = np.arange(8).reshape(2, 2, 2)
+    >>> flattener = ImageFlattener().fit(images)
+    >>> flattener.transform(images)
+    array([[0, 1, 2, 3],
+           [4, 5, 6, 7]])
+    >>> flattener.get_feature_names_out()
+    array(['pixel_0_0', 'pixel_0_1', 'pixel_1_0', 'pixel_1_1'], dtype=object)
+    """
+
+    _parameter_constraints = {}
+
+    def __init__(self):
+        pass
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Record the shape of one image.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, h, w[, c]) or (n_samples, n_features)
+            Training images.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ImageFlattener
+            The fitted flattener.
+        """
+        X = validate_data(self, X, allow_nd=True, dtype="numeric")
+        self.image_shape_ = tuple(X.shape[1:])
+        return self
+
+    def transform(self, X):
+        """Flatten each image into one row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, h, w[, c]) or (n_samples, n_features)
+            Images of the shape seen during fit.
+
+        Returns
+        -------
+        X_flat : ndarray of shape (n_samples, h * w * c)
+            One row per image, in the input's dtype.
+        """
+        check_is_fitted(self)
+        shape = tuple((X.shape if hasattr(X, "shape") else np.asarray(X).shape)[1:])
+        if shape != self.image_shape_ and len(shape) + len(self.image_shape_) > 2:
+            raise ValueError(
+                f"X has samples of shape {shape}, but {type(self).__name__} was "
+                f"fitted on samples of shape {self.image_shape_}."
+            )
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")
+        return X.reshape(X.shape[0], -1)
+
+    def inverse_transform(self, X):
+        """Reshape rows back into images of the fitted shape.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, h * w * c)
+            Flattened images.
+
+        Returns
+        -------
+        images : ndarray of shape (n_samples, h, w[, c])
+            Images of the shape seen during fit.
+        """
+        check_is_fitted(self)
+        X = np.asarray(X)
+        n_pixels = int(np.prod(self.image_shape_))
+        if X.ndim != 2 or X.shape[1] != n_pixels:
+            raise ValueError(
+                f"X has shape {X.shape}, but {type(self).__name__} expects "
+                f"(n_samples, {n_pixels}) to restore images of shape "
+                f"{self.image_shape_}."
+            )
+        return X.reshape(X.shape[0], *self.image_shape_)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output pixels, ``pixel_{row}_{col}[_{channel}]``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Used only when the flattener was fitted on two-dimensional data,
+            whose feature names pass through unchanged.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per output column.
+        """
+        check_is_fitted(self)
+        if len(self.image_shape_) == 1:
+            return _check_feature_names_in(self, input_features)
+        index = np.indices(self.image_shape_).reshape(len(self.image_shape_), -1).T
+        return np.asarray(
+            ["pixel_" + "_".join(map(str, position)) for position in index],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class OneHotLabelEncoder(TransformerMixin, BaseEstimator):
+    """Encode class labels as one-hot float32 rows, for a softmax output.
+
+    The target encoder of :class:`~skmnist.MNISTDenseClassifier`: it turns
+    labels of any type (integers, strings) into an ``(n_samples, n_classes)``
+    float32 matrix for categorical cross-entropy, and maps predicted
+    probabilities back to labels. Like
+    :class:`~sklearn.preprocessing.LabelBinarizer` it works on ``y``, but it
+    always returns one column per class (also for two classes) and float32.
+
+    Parameters
+    ----------
+    classes : array-like of shape (n_classes,) or None, default=None
+        All the classes, in order. If None, the sorted unique labels of the
+        ``y`` passed to `fit`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, in the order of the output columns.
+
+    See Also
+    --------
+    sklearn.preprocessing.LabelBinarizer : One-vs-all label encoding.
+
+    Examples
+    --------
+    >>> from skmnist import OneHotLabelEncoder
+    >>> encoder = OneHotLabelEncoder().fit([3, 1, 3, 7])
+    >>> encoder.classes_
+    array([1, 3, 7])
+    >>> encoder.transform([7, 1])
+    array([[0., 0., 1.],
+           [1., 0., 0.]], dtype=float32)
+    >>> encoder.inverse_transform([[0.1, 0.7, 0.2]])
+    array([3])
+    """
+
+    _parameter_constraints = {"classes": ["array-like", None]}
+
+    def __init__(self, classes=None):
+        self.classes = classes
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, y):
+        """Learn the classes.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : OneHotLabelEncoder
+            The fitted encoder.
+        """
+        y = self._check_y(y)
+        if self.classes is None:
+            self.classes_ = np.unique(y)
+        else:
+            classes = np.asarray(self.classes)
+            check_classification_targets(classes)
+            if classes.ndim != 1 or len(np.unique(classes)) != len(classes):
+                raise ValueError(
+                    f"classes must be a 1-D array of distinct labels; got {classes!r}."
+                )
+            self.classes_ = classes
+            self._check_known(y)
+        return self
+
+    def transform(self, y):
+        """Encode labels as one-hot rows.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Labels, all among `classes_`.
+
+        Returns
+        -------
+        Y : ndarray of shape (n_samples, n_classes), dtype float32
+            One-hot rows.
+        """
+        check_is_fitted(self)
+        y = self._check_y(y)
+        positions = self._check_known(y)
+        Y = np.zeros((len(y), len(self.classes_)), dtype=np.float32)
+        Y[np.arange(len(y)), positions] = 1
+        return Y
+
+    def inverse_transform(self, Y, return_proba=False):
+        """Map rows of scores (one-hot or probabilities) back to labels.
+
+        Parameters
+        ----------
+        Y : array-like of shape (n_samples, n_classes)
+            One-hot rows or class probabilities.
+
+        return_proba : bool, default=False
+            Return ``Y`` itself, as a 2-D array, instead of labels (the hook
+            scikeras uses for ``predict_proba``).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The class of highest score in each row, or ``Y`` when
+            ``return_proba=True``.
+        """
+        check_is_fitted(self)
+        Y = np.asarray(Y)
+        if Y.ndim == 1:
+            Y = Y.reshape(1, -1)
+        if Y.ndim != 2 or Y.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"Y has shape {Y.shape}, but {type(self).__name__} expects "
+                f"(n_samples, {len(self.classes_)}), one column per class."
+            )
+        if return_proba:
+            return Y
+        return self.classes_[np.argmax(Y, axis=1)]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, ``class_{label}``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per class.
+        """
+        check_is_fitted(self)
+        return np.asarray([f"class_{c}" for c in self.classes_], dtype=object)
+
+    def get_metadata(self):
+        """Fitted facts that scikeras copies onto its wrapper (``classes_``, ...)."""
+        return {
+            "classes_": self.classes_,
+            "n_classes_": len(self.classes_),
+            "n_outputs_expected_": 1,
+        }
+
+    def _check_y(self, y):
+        y = column_or_1d(y, warn=True)
+        if len(y) == 0:
+            raise ValueError("y is empty: at least one label is required.")
+        check_classification_targets(y)
+        return y
+
+    def _check_known(self, y):
+        positions = np.searchsorted(self.classes_, y) if self._sorted else None
+        if positions is not None:
+            positions = np.minimum(positions, len(self.classes_) - 1)
+            known = self.classes_[positions] == y
+        else:
+            lookup = {c: i for i, c in enumerate(self.classes_.tolist())}
+            positions = np.array([lookup.get(v, -1) for v in y.tolist()])
+            known = positions >= 0
+        if not np.all(known):
+            unseen = np.unique(y[~known])
+            raise ValueError(
+                f"y contains labels not seen during fit: {unseen.tolist()!r}; "
+                f"known classes are {self.classes_.tolist()!r}."
+            )
+        return positions
+
+    @property
+    def _sorted(self):
+        try:
+            return bool(np.all(self.classes_[:-1] < self.classes_[1:]))
+        except TypeError:
+            return False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.one_d_labels = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags

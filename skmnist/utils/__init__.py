@@ -1,0 +1,1 @@
+"""Utilities for skmnist's developers and tests."""

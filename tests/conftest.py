@@ -1,0 +1,45 @@
+"""Data fixtures, shared read-only (the environment is set in ../conftest.py)."""
+
+import os
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """The real MNIST train and test sets, from SKMNIST_DATA (no download)."""
+    from skmnist import load_mnist
+
+    if not os.environ.get("SKMNIST_DATA"):
+        pytest.skip("SKMNIST_DATA is not set: point it at the four MNIST IDX files")
+    train = load_mnist("train", download=False)
+    test = load_mnist("test", download=False)
+    return train, test
+
+
+@pytest.fixture(scope="session")
+def mnist_small(mnist):
+    """3,000 training and 1,000 test images, scaled to [0, 1] float32."""
+    train, test = mnist
+    X_train = (train.data[:3000] / np.float32(255)).astype(np.float32)
+    X_test = (test.data[:1000] / np.float32(255)).astype(np.float32)
+    return X_train, train.target[:3000], X_test, test.target[:1000]
+
+
+@pytest.fixture(scope="session")
+def fitted_classifier(mnist_small):
+    """One fitted classifier, shared read-only by the tests."""
+    from skmnist import MNISTDenseClassifier
+
+    X_train, y_train, _, _ = mnist_small
+    return MNISTDenseClassifier(epochs=3, random_state=0).fit(X_train, y_train)
+
+
+@pytest.fixture
+def pyplot():
+    """matplotlib.pyplot, closing every figure after the test."""
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")

@@ -1,0 +1,82 @@
+"""make_mnist_pipeline: raw images in, predictions out, searchable."""
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import Pipeline
+
+from skmnist import (
+    ImageFlattener,
+    MNISTDenseClassifier,
+    PixelScaler,
+    make_mnist_pipeline,
+)
+
+# A small, quick network; a higher learning rate makes up for the few steps.
+SMALL = dict(hidden_layer_sizes=(32,), learning_rate=0.01, random_state=0)
+
+
+def test_steps_have_make_pipeline_names_and_params_reach_the_classifier():
+    pipe = make_mnist_pipeline(epochs=3, batch_size=32)
+    assert isinstance(pipe, Pipeline)
+    assert [name for name, _ in pipe.steps] == [
+        "pixelscaler",
+        "imageflattener",
+        "mnistdenseclassifier",
+    ]
+    assert isinstance(pipe[0], PixelScaler)
+    assert isinstance(pipe[1], ImageFlattener)
+    assert isinstance(pipe[2], MNISTDenseClassifier)
+    assert pipe.get_params()["mnistdenseclassifier__epochs"] == 3
+    assert pipe.get_params()["mnistdenseclassifier__batch_size"] == 32
+
+
+def test_grid_search_over_epochs_and_batch_size_through_the_pipeline(mnist):
+    train, _ = mnist
+    search = GridSearchCV(
+        make_mnist_pipeline(**SMALL),
+        {
+            "mnistdenseclassifier__epochs": [1, 2],
+            "mnistdenseclassifier__batch_size": [64, 128],
+        },
+        cv=2,
+    )
+    search.fit(train.images[:600], train.target[:600])
+    assert len(search.cv_results_["params"]) == 4
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_[-1]
+    assert best.epochs == search.best_params_["mnistdenseclassifier__epochs"]
+    assert best.batch_size == search.best_params_["mnistdenseclassifier__batch_size"]
+    assert search.best_score_ > 0.5
+
+
+def test_pipeline_takes_raw_images_flat_rows_and_pixel_dataframes(mnist):
+    train, test = mnist
+    pipe = make_mnist_pipeline(**SMALL, epochs=2)
+    pipe.fit(train.images[:1000], train.target[:1000])
+    from_images = pipe.predict_proba(test.images[:100])
+    np.testing.assert_array_equal(pipe.predict_proba(test.images[:100]), from_images)
+    assert pipe.score(test.images[:500], test.target[:500]) > 0.6
+
+    columns = [f"pixel{i}" for i in range(784)]
+    frame = pd.DataFrame(train.data[:1000], columns=columns)
+    flat = make_mnist_pipeline(**SMALL, epochs=2)
+    flat.fit(frame, train.target[:1000])
+    np.testing.assert_allclose(
+        flat.predict_proba(pd.DataFrame(test.data[:100], columns=columns)),
+        from_images,
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
+def test_cross_validate_the_pipeline(mnist):
+    train, _ = mnist
+    results = cross_validate(
+        make_mnist_pipeline(**SMALL, epochs=3),
+        train.images[:900],
+        train.target[:900],
+        cv=3,
+    )
+    assert results["test_score"].shape == (3,)
+    assert np.all(results["test_score"] > 0.6)
