@@ -20,6 +20,8 @@ _LAZY = {
     "OneHotLabelEncoder": "skmnist.preprocessing",
     "make_mnist_pipeline": "skmnist.pipeline",
     "load_mnist": "skmnist.datasets",
+    "save_model": "skmnist.persistence",
+    "load_model": "skmnist.persistence",
 }
 
 __all__ = [*_LAZY, "__version__"]

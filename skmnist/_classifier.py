@@ -126,7 +126,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     See Also
     --------
     make_mnist_pipeline : Scaler, flattener and this classifier in a Pipeline.
-    sklearn.neural_network.MLPClassifier : scikit-learn's own perceptron.
+    sklearn.neural_network.MLPClassifier : Scikit-learn's own perceptron.
 
     Examples
     --------
@@ -243,7 +243,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             fit__callbacks=callbacks,
             fit__verbose=min(int(self.verbose), 2),
-            predict__batch_size=max(self.batch_size, 1024),
+            predict__batch_size=self._predict_batch_size,
             predict__verbose=0,
             shuffle=True,
         )
@@ -292,6 +292,19 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    @property
+    def _predict_batch_size(self):
+        return max(self.batch_size, 1024)
+
+    def _set_network(self, model):
+        """Attach a trained Keras network (used by :func:`skmnist.load_model`)."""
+        from skmnist import _keras
+
+        self.keras_classifier_ = _keras.wrap_network(
+            model, self.classes_, self.n_features_in_, self._predict_batch_size
+        )
+        self.model_ = model
 
     def _validate_predict_data(self, X):
         shape = np.shape(X) if hasattr(X, "shape") else None

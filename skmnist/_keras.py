@@ -153,3 +153,19 @@ def random_seed_scope(seed):
             tf.random.set_seed(tf_seed)
             if not determinism:
                 config.disable_op_determinism()
+
+
+def wrap_network(model, classes, n_features, predict_batch_size):
+    """A fitted :class:`DenseKerasClassifier` around an already trained ``model``.
+
+    Used when loading a saved network: scikeras' public ``initialize`` sets up
+    the target encoder and metadata without training.
+    """
+    wrapper = DenseKerasClassifier(
+        classes=classes,
+        model=model,
+        predict__batch_size=predict_batch_size,
+        predict__verbose=0,
+    )
+    X = np.zeros((len(classes), n_features), dtype=np.float32)
+    return wrapper.initialize(X, np.asarray(classes))

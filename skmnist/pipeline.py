@@ -8,7 +8,7 @@ from skmnist.preprocessing import ImageFlattener, PixelScaler
 __all__ = ["make_mnist_pipeline"]
 
 
-def make_mnist_pipeline(*, memory=None, verbose=False, **classifier_params):
+def make_mnist_pipeline(**classifier_params):
     """Build the pipeline ``PixelScaler -> ImageFlattener -> MNISTDenseClassifier``.
 
     The steps carry :func:`~sklearn.pipeline.make_pipeline`'s names
@@ -21,15 +21,10 @@ def make_mnist_pipeline(*, memory=None, verbose=False, **classifier_params):
 
     Parameters
     ----------
-    memory : str, object with the joblib.Memory interface or None, default=None
-        Passed to :func:`~sklearn.pipeline.make_pipeline`.
-
-    verbose : bool, default=False
-        Print the time each step takes to fit.
-
     **classifier_params
         Parameters of :class:`~skmnist.MNISTDenseClassifier`, e.g.
-        ``epochs=10``.
+        ``epochs=10`` or ``verbose=1``. (The pipeline's own ``memory`` and
+        ``verbose`` are set with ``set_params`` on the result.)
 
     Returns
     -------
@@ -57,6 +52,4 @@ def make_mnist_pipeline(*, memory=None, verbose=False, **classifier_params):
         PixelScaler(),
         ImageFlattener(),
         MNISTDenseClassifier(**classifier_params),
-        memory=memory,
-        verbose=verbose,
     )

@@ -199,11 +199,8 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
     The transformer turns each image into one row of ``height * width *
     channels`` pixels, in C order, which is what a dense network expects. The
     result is a view of the input wherever NumPy can give one (no copy, dtype
-    unchanged). Two-dimensional input is passed through unchanged.
-
-    Parameters
-    ----------
-    None.
+    unchanged). Two-dimensional input is passed through unchanged. The
+    flattener has no parameters.
 
     Attributes
     ----------
@@ -477,7 +474,15 @@ class OneHotLabelEncoder(TransformerMixin, BaseEstimator):
         return np.asarray([f"class_{c}" for c in self.classes_], dtype=object)
 
     def get_metadata(self):
-        """Fitted facts that scikeras copies onto its wrapper (``classes_``, ...)."""
+        """Fitted facts that scikeras copies onto its wrapper.
+
+        scikeras calls this method on its target encoder after `fit`.
+
+        Returns
+        -------
+        metadata : dict
+            ``classes_``, ``n_classes_`` and ``n_outputs_expected_`` (always 1).
+        """
         return {
             "classes_": self.classes_,
             "n_classes_": len(self.classes_),

@@ -43,3 +43,23 @@ def pyplot():
 
     yield plt
     plt.close("all")
+
+
+def write_idx(folder, stem, array, magic):
+    """Write ``array`` (uint8) as a gzipped IDX file ``folder/stem.gz``."""
+    import gzip
+
+    header = np.array([magic, *array.shape], dtype=">i4").tobytes()
+    with gzip.open(folder / f"{stem}.gz", "wb") as f:
+        f.write(header + np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+
+
+@pytest.fixture(scope="session")
+def small_mnist_dir(mnist, tmp_path_factory):
+    """A folder of real-format IDX files: 3,000 training and 500 test digits."""
+    train, test = mnist
+    folder = tmp_path_factory.mktemp("small-mnist")
+    for prefix, bunch, n in (("train", train, 3000), ("t10k", test, 500)):
+        write_idx(folder, f"{prefix}-images-idx3-ubyte", bunch.images[:n], 2051)
+        write_idx(folder, f"{prefix}-labels-idx1-ubyte", bunch.target[:n], 2049)
+    return folder

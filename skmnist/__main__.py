@@ -1,0 +1,7 @@
+"""``python -m skmnist``: the command line."""
+
+import sys
+
+from skmnist.cli import main
+
+sys.exit(main())

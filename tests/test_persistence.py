@@ -1,0 +1,188 @@
+"""save_model / load_model: no pickle, identical predictions, clear errors."""
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+
+from skmnist import (
+    MNISTDenseClassifier,
+    PixelScaler,
+    load_model,
+    make_mnist_pipeline,
+    save_model,
+)
+from skmnist.persistence import METADATA_FILE, NETWORK_FILE
+
+
+@pytest.fixture(scope="module")
+def fitted_pipeline(mnist):
+    train, _ = mnist
+    return make_mnist_pipeline(
+        hidden_layer_sizes=(32,), epochs=2, early_stopping=True, random_state=0
+    ).fit(train.images[:1500], train.target[:1500])
+
+
+@pytest.fixture
+def saved(fitted_pipeline, tmp_path):
+    return save_model(fitted_pipeline, tmp_path / "model")
+
+
+def test_pipeline_round_trip_is_identical(fitted_pipeline, saved, mnist):
+    _, test = mnist
+    loaded = load_model(saved)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(test.images[:500]),
+        fitted_pipeline.predict_proba(test.images[:500]),
+    )
+    assert loaded.get_params(deep=True).keys() == fitted_pipeline.get_params().keys()
+    clf, original = loaded[-1], fitted_pipeline[-1]
+    assert clf.get_params() == original.get_params()
+    assert clf.history_ == original.history_
+    assert clf.best_epoch_ == original.best_epoch_
+    assert loaded[1].image_shape_ == (28, 28)
+    assert sorted(p.name for p in saved.iterdir()) == [NETWORK_FILE, METADATA_FILE]
+
+
+def test_the_json_holds_no_pickle_and_names_only_known_classes(saved):
+    metadata = json.loads((saved / METADATA_FILE).read_text())
+    assert [s["class"] for s in metadata["steps"]] == [
+        "PixelScaler",
+        "ImageFlattener",
+        "MNISTDenseClassifier",
+    ]
+    assert metadata["format_version"] == 1
+
+
+def test_classifier_with_string_labels_round_trips(mnist_small, tmp_path):
+    X, y, X_test, _ = mnist_small
+    names = np.array(list("abcdefghij"))
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    clf.fit(X[:500], names[y[:500]])
+    loaded = load_model(save_model(clf, tmp_path / "clf"))
+    np.testing.assert_array_equal(loaded.classes_, clf.classes_)
+    np.testing.assert_array_equal(loaded.predict(X_test), clf.predict(X_test))
+
+
+def test_saving_again_replaces_the_model_atomically(fitted_pipeline, saved, tmp_path):
+    save_model(fitted_pipeline, saved)
+    assert load_model(saved) is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_save_refuses_to_overwrite_a_folder_that_is_not_a_model(
+    fitted_pipeline, tmp_path
+):
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "notes.txt").write_text("keep me")
+    with pytest.raises(FileExistsError, match="not an skmnist model folder"):
+        save_model(fitted_pipeline, tmp_path / "precious")
+    assert (tmp_path / "precious" / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious"]
+
+
+def test_interrupted_save_leaves_nothing(fitted_pipeline, tmp_path, monkeypatch):
+    import keras
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.Model, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(fitted_pipeline, tmp_path / "model")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_rejects_foreign_estimators_and_unfitted_models(tmp_path):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.raises(TypeError, match="LogisticRegression"):
+        save_model(LogisticRegression(), tmp_path / "m")
+    with pytest.raises(NotFittedError):
+        save_model(PixelScaler(), tmp_path / "m")
+
+
+@pytest.mark.parametrize(
+    "tamper, error, match",
+    [
+        (lambda d: shutil.rmtree(d), OSError, "is not a folder"),
+        (lambda d: (d / METADATA_FILE).unlink(), OSError, "skmnist.json not found"),
+        (lambda d: (d / NETWORK_FILE).unlink(), OSError, "network.keras not found"),
+        (
+            lambda d: (d / METADATA_FILE).write_text("{not json"),
+            ValueError,
+            "skmnist.json is not valid JSON",
+        ),
+        (
+            lambda d: (d / METADATA_FILE).write_text('{"format": "other"}'),
+            ValueError,
+            "not an skmnist model description",
+        ),
+        (
+            lambda d: (d / NETWORK_FILE).write_bytes(b"garbage"),
+            ValueError,
+            "network.keras is not a valid Keras model file",
+        ),
+        (
+            lambda d: (d / NETWORK_FILE).write_bytes(
+                (d / NETWORK_FILE).read_bytes()[:2000]
+            ),
+            ValueError,
+            "network.keras is not a valid Keras model file",
+        ),
+        (
+            lambda d: _edit(d, lambda m: m["steps"][0].update({"class": "os.system"})),
+            ValueError,
+            "unknown estimator class 'os.system'",
+        ),
+        (
+            lambda d: _edit(d, lambda m: m.update({"format_version": 99})),
+            ValueError,
+            "format version 99",
+        ),
+        (
+            lambda d: _edit(d, lambda m: m["steps"][2]["params"].update({"bogus": 1})),
+            ValueError,
+            "bogus",
+        ),
+    ],
+    ids=[
+        "no-folder",
+        "no-json",
+        "no-network",
+        "bad-json",
+        "foreign-json",
+        "garbage-network",
+        "truncated-network",
+        "unknown-class",
+        "newer-format",
+        "unknown-param",
+    ],
+)
+def test_tampered_or_broken_models_fail_clearly(saved, tamper, error, match):
+    tamper(saved)
+    with pytest.raises(error, match=match):
+        load_model(saved)
+
+
+def _edit(folder, change):
+    metadata = json.loads((folder / METADATA_FILE).read_text())
+    change(metadata)
+    (folder / METADATA_FILE).write_text(json.dumps(metadata))
+
+
+def test_model_from_another_version_loads_with_a_warning(saved, fitted_pipeline, mnist):
+    _edit(saved, lambda m: m.update({"skmnist_version": "0.0.1"}))
+    with pytest.warns(UserWarning, match="saved by skmnist 0.0.1"):
+        loaded = load_model(saved)
+    _, test = mnist
+    np.testing.assert_array_equal(
+        loaded.predict(test.images[:100]), fitted_pipeline.predict(test.images[:100])
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        save_model(loaded, saved)
+        load_model(saved)
