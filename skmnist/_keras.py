@@ -7,6 +7,7 @@ only when a model is fitted or unpickled, so ``import skmnist`` stays light; a
 move away from scikeras (unmaintained since 2024) changes this module alone.
 """
 
+import logging
 import os
 import random
 import sys
@@ -17,6 +18,21 @@ import numpy as np
 from scikeras.wrappers import KerasClassifier
 
 from skmnist.preprocessing import OneHotLabelEncoder
+
+
+class _NoRetracingWarning(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning.
+
+    Every fitted network compiles its own train and predict functions once, so
+    a grid search or cross-validation builds many of them; TensorFlow counts
+    those as retracings and warns about a problem that is not there.
+    """
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+logging.getLogger("tensorflow").addFilter(_NoRetracingWarning())
 
 # scikit-learn's activation names (MLPClassifier) -> Keras' names.
 ACTIVATIONS = {

@@ -370,8 +370,10 @@ def _predict(args):
 
     model = load_model(args.model)
     inputs = [(path, _read_inputs(path)) for path in args.files]
+    # A model fitted on flat rows (load_mnist(return_X_y=True)) wants rows.
+    flat = getattr(model, "n_features_in_", None) == 784
     for path, images in inputs:
-        proba = model.predict_proba(images)
+        proba = model.predict_proba(images.reshape(len(images), -1) if flat else images)
         best = np.argmax(proba, axis=1)
         labels = model.classes_[best]
         for i, (label, p) in enumerate(zip(labels, proba[np.arange(len(best)), best])):
@@ -432,7 +434,8 @@ def main(argv=None):
         0 on success, 1 on an error, 2 on a bad command line, 130 when
         interrupted.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow's C++ start-up chatter (CUDA probing, ...) is not for users.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)

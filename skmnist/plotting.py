@@ -120,7 +120,7 @@ def plot_confusion_matrix(
     See Also
     --------
     sklearn.metrics.ConfusionMatrixDisplay : What draws it.
-    EvaluationReport : The report whose ``confusion_matrix`` is drawn.
+    skmnist.evaluation.EvaluationReport : Holds the ``confusion_matrix`` drawn.
 
     Examples
     --------
