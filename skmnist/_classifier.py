@@ -65,26 +65,60 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     dropout : float in [0, 1), default=0.2
         Fraction of each hidden layer's units dropped during training.
 
+    alpha : float >= 0, default=1e-4
+        Strength of the L2 penalty on the weights, scaled as in
+        :class:`~sklearn.neural_network.MLPClassifier`: each batch's loss gets
+        ``0.5 * alpha * ||W||^2 / batch_size``.
+
     learning_rate : float > 0, default=1e-3
-        Learning rate of the Adam optimizer.
+        Learning rate of the Adam optimizer (``learning_rate_init`` in
+        MLPClassifier; Keras' word is kept).
 
     epochs : int >= 1, default=15
-        Maximum number of passes over the training data.
+        Maximum number of passes over the training data (``max_iter`` in
+        MLPClassifier; Keras' word is kept).
 
     batch_size : int >= 1, default=128
         Number of samples per gradient update (the last batch may be smaller).
 
+    shuffle : bool, default=True
+        Shuffle the training samples before each epoch.
+
+    beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
+        Adam's decay rates of the first and second moment estimates.
+
+    epsilon : float > 0, default=1e-8
+        Adam's numerical-stability constant.
+
     early_stopping : bool, default=False
         Hold out `validation_fraction` of the training data (stratified), stop
-        when the validation loss has not improved for `n_iter_no_change`
-        epochs, and restore the weights of the best epoch.
+        when the validation loss has not improved by at least `tol` for
+        `n_iter_no_change` epochs, and restore the weights of the best epoch.
 
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training data held out when ``early_stopping=True``.
 
-    n_iter_no_change : int >= 1, default=5
-        Epochs without improvement of the validation loss before stopping,
-        when ``early_stopping=True``.
+    n_iter_no_change : int >= 1, default=10
+        Epochs without an improvement of at least `tol` before training stops:
+        of the validation loss with early stopping, else of the training loss
+        (as in MLPClassifier).
+
+    tol : float >= 0, default=1e-4
+        Smallest decrease of the monitored loss that counts as improvement.
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, as in
+        :class:`~sklearn.linear_model.LogisticRegression`; multiplied with
+        ``sample_weight``.
+
+    warm_start : bool, default=False
+        When True, `fit` continues training the network of the previous call
+        (same classes) instead of starting anew.
+
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training, such as
+        ``keras.callbacks.CSVLogger("log.csv")``. Each fit uses deep copies,
+        so the list itself is never changed and clones stay independent.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, dropout, shuffling and the validation
@@ -113,20 +147,63 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         The fitted scikeras wrapper around `model_`.
 
     history_ : dict of str to list of float
-        Per-epoch training metrics: ``loss``, ``accuracy`` and, with early
-        stopping, ``val_loss`` and ``val_accuracy``.
+        Per-epoch training metrics over all calls since the network was built:
+        ``loss``, ``accuracy`` and, with early stopping, ``val_loss`` and
+        ``val_accuracy``.
+
+    loss_ : float
+        Training loss of the last epoch.
+
+    loss_curve_ : list of float
+        Training loss of each epoch (``history_["loss"]``).
+
+    best_loss_ : float or None
+        Lowest training loss; None with early stopping, as in MLPClassifier.
+
+    validation_scores_ : list of float or None
+        Validation accuracy of each epoch with early stopping, else None.
+
+    best_validation_score_ : float or None
+        Best validation accuracy with early stopping, else None.
 
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run since the network was built.
+
+    t_ : int
+        Number of training samples seen since the network was built.
 
     best_epoch_ : int or None
         With early stopping, the index (from 0) of the epoch whose weights were
         restored; None otherwise.
 
+    coefs_ : list of ndarray
+        Weight matrices of the dense layers, ``(n_in, n_out)`` each, as
+        read-only copies of the network's weights.
+
+    intercepts_ : list of ndarray
+        Bias vectors of the dense layers, read-only copies.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs (one per class).
+
+    out_activation_ : str
+        ``"softmax"``.
+
     See Also
     --------
     make_mnist_pipeline : Scaler, flattener and this classifier in a Pipeline.
     sklearn.neural_network.MLPClassifier : Scikit-learn's own perceptron.
+
+    Notes
+    -----
+    Sample and class weights reach the loss as Keras sample weights,
+    normalised to average 1 over the samples of positive weight; samples of
+    weight 0 are removed. With one batch per epoch, a fit with integer
+    weights therefore equals a fit on data where each sample is repeated
+    that many times.
 
     Examples
     --------
@@ -138,6 +215,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     (5,)
     >>> clf.predict_proba(X[:1]).shape
     (1, 10)
+    >>> [w.shape for w in clf.coefs_]
+    [(784, 256), (256, 128), (128, 10)]
     """
 
     _parameter_constraints = {
@@ -147,12 +226,21 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         ],
         "activation": [StrOptions(set(_ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
+        "callbacks": [list, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -163,30 +251,48 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         activation="relu",
         *,
         dropout=0.2,
+        alpha=1e-4,
         learning_rate=1e-3,
         epochs=15,
         batch_size=128,
+        shuffle=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         early_stopping=False,
         validation_fraction=0.1,
-        n_iter_no_change=5,
+        n_iter_no_change=10,
+        tol=1e-4,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
         random_state=None,
         verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
+        self.alpha = alpha
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Build the network and train it on (X, y).
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on (X, y), from scratch unless `warm_start`.
 
         Parameters
         ----------
@@ -196,69 +302,203 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Class labels (at least two classes).
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples; 0 removes a sample.
+
         Returns
         -------
         self : MNISTDenseClassifier
             The fitted classifier.
         """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train the network for one epoch on (X, y), keeping what it learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
+            A batch of training images or pixel rows.
+
+        y : array-like of shape (n_samples,)
+            Class labels, all among `classes`.
+
+        classes : array-like of shape (n_classes,), default=None
+            All the classes, required on the first call (as in
+            :meth:`sklearn.linear_model.SGDClassifier.partial_fit`); later
+            calls may omit it or must give the same classes.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples; 0 removes a sample.
+
+        Returns
+        -------
+        self : MNISTDenseClassifier
+            The classifier, trained one more epoch.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
         hidden_layer_sizes = self._check_hidden_layer_sizes()
-        X, y = validate_data(self, _flatten_images(X), y, dtype=np.float32)
+        fitted = hasattr(self, "model_")
+        new_network = not fitted or not (incremental or self.warm_start)
+        X, y = validate_data(
+            self, _flatten_images(X), y, dtype=np.float32, reset=new_network
+        )
         check_classification_targets(y)
-        classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in y, "
-                f"but y contains only 1 class: {classes[0]!r}."
-            )
+        classes = self._check_classes(y, classes, incremental, new_network)
+        X, y, sample_weight, n_effective = self._check_sample_weight(
+            X, y, sample_weight
+        )
+
         seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-
-        fit_kwargs, callbacks = {}, None
-        if self.early_stopping:
-            X, y, fit_kwargs["validation_data"] = self._validation_split(
-                X, y, classes, seed
+        early_stopping = self.early_stopping and not incremental
+        fit_kwargs = {}
+        if early_stopping:
+            X, y, sample_weight, fit_kwargs["validation_data"] = self._validation_split(
+                X, y, sample_weight, classes, seed
             )
+
         from skmnist import _keras
 
-        if self.early_stopping:
-            import keras
-
-            callbacks = [
-                keras.callbacks.EarlyStopping(
-                    monitor="val_loss",
-                    patience=self.n_iter_no_change,
-                    restore_best_weights=True,
-                )
-            ]
-        keras_classifier = _keras.DenseKerasClassifier(
-            classes=classes,
-            model=_keras.build_dense_network,
-            model__hidden_layer_sizes=hidden_layer_sizes,
-            model__activation=self.activation,
-            model__dropout=self.dropout,
-            model__learning_rate=self.learning_rate,
-            model__seed=seed,
+        if new_network:
+            keras_classifier = _keras.DenseKerasClassifier(
+                classes=classes,
+                model=_keras.build_dense_network,
+                model__hidden_layer_sizes=hidden_layer_sizes,
+                model__activation=self.activation,
+                model__dropout=self.dropout,
+                # MLPClassifier's penalty: 0.5 * alpha * ||W||^2 / batch size,
+                # the batch's size in (weighted) samples.
+                model__l2=0.5 * self.alpha / min(self.batch_size, n_effective),
+                model__learning_rate=self.learning_rate,
+                model__beta_1=self.beta_1,
+                model__beta_2=self.beta_2,
+                model__epsilon=self.epsilon,
+                model__seed=seed,
+                predict__batch_size=self._predict_batch_size,
+                predict__verbose=0,
+            )
+            history = {}
+        else:
+            keras_classifier = self.keras_classifier_
+            history = self.history_
+        keras_classifier.set_params(
+            warm_start=not new_network,  # scikeras: keep the network
             epochs=self.epochs,
             batch_size=self.batch_size,
-            fit__callbacks=callbacks,
+            shuffle=self.shuffle,
             fit__verbose=min(int(self.verbose), 2),
-            predict__batch_size=self._predict_batch_size,
-            predict__verbose=0,
-            shuffle=True,
+        )
+        callbacks = _keras.make_callbacks(
+            self.callbacks,
+            early_stopping=early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            incremental=incremental,
         )
         with _keras.random_seed_scope(seed):
-            keras_classifier.fit(X, y, **fit_kwargs)
+            new_epochs = keras_classifier.train(
+                X,
+                y,
+                sample_weight=sample_weight,
+                callbacks=callbacks,
+                incremental=incremental,
+                **fit_kwargs,
+            )
 
         self.keras_classifier_ = keras_classifier
         self.model_ = keras_classifier.model_
-        self.classes_ = keras_classifier.classes_
-        self.history_ = {k: list(v) for k, v in keras_classifier.history_.items()}
+        self.classes_ = classes
+        self.history_ = {
+            key: list(history.get(key, [])) + list(values)
+            for key, values in new_epochs.items()
+        }
+        n_new = len(new_epochs["loss"])
         self.n_iter_ = len(self.history_["loss"])
+        self.t_ = (self.t_ if not new_network else 0) + n_new * len(y)
         self.best_epoch_ = None
-        if self.early_stopping:
-            self.best_epoch_ = int(np.argmin(self.history_["val_loss"]))
+        if early_stopping:
+            # The epoch Keras' EarlyStopping restored (it applies `tol`),
+            # counted from the first epoch of the network.
+            n_before = self.n_iter_ - n_new
+            self.best_epoch_ = n_before + int(callbacks[-1].best_epoch)
+        self._check_finite_loss()
         return self
+
+    def _check_classes(self, y, classes, incremental, new_network):
+        name = type(self).__name__
+        if incremental and new_network:
+            if classes is None:
+                raise ValueError(
+                    f"classes must be passed on the first call to {name}.partial_fit."
+                )
+            classes = np.unique(np.asarray(classes))
+        elif not new_network:
+            if classes is not None and not np.array_equal(
+                np.unique(np.asarray(classes)), self.classes_
+            ):
+                raise ValueError(
+                    f"classes={np.unique(classes).tolist()!r} is not the same as "
+                    f"the classes of the first call, {self.classes_.tolist()!r}."
+                )
+            classes = self.classes_
+            if not incremental and not np.array_equal(np.unique(y), classes):
+                raise ValueError(
+                    "warm_start can only be used where y has the same classes as "
+                    f"in the previous call to fit: previously {classes.tolist()!r}, "
+                    f"y has {np.unique(y).tolist()!r}."
+                )
+        else:
+            classes = np.unique(y)
+        unseen = np.setdiff1d(np.unique(y), classes)
+        if len(unseen):
+            raise ValueError(
+                f"y contains labels that are not in classes: {unseen.tolist()!r}; "
+                f"the classes are {classes.tolist()!r}."
+            )
+        if len(classes) < 2:
+            raise ValueError(
+                f"{name} needs samples of at least 2 classes in y, "
+                f"but y contains only 1 class: {classes[0]!r}."
+            )
+        return classes
+
+    def _check_sample_weight(self, X, y, sample_weight):
+        """Combine sample and class weights; drop zero weights; mean 1.
+
+        Also returns the number of samples the weights stand for (their sum).
+        """
+        if sample_weight is None and self.class_weight is None:
+            return X, y, None, len(y)
+        from sklearn.utils.class_weight import compute_sample_weight
+        from sklearn.utils.validation import _check_sample_weight
+
+        weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if self.class_weight is not None:
+            weight = weight * compute_sample_weight(self.class_weight, y)
+        keep = weight > 0  # _check_sample_weight refuses all zeros
+        if not keep.all():
+            X, y, weight = X[keep], y[keep], weight[keep]
+        return X, y, (weight / weight.mean()).astype(np.float32), weight.sum()
+
+    def _check_finite_loss(self):
+        loss = self.history_["loss"][-1]
+        if not np.isfinite(loss):
+            import warnings
+
+            warnings.warn(
+                f"Training diverged: the loss is {loss} after epoch {self.n_iter_}. "
+                "The model is not usable; lower learning_rate or scale the input "
+                "(make_mnist_pipeline does).",
+                RuntimeWarning,
+                stacklevel=3,
+            )
 
     def predict_proba(self, X):
         """Class probabilities of X.
@@ -277,6 +517,29 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         X = self._validate_predict_data(X)
         return self.keras_classifier_.predict_proba(X)
 
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities of X, finite everywhere.
+
+        Computed from the network's pre-softmax outputs (log-softmax), so
+        classes whose probability rounds to 0 in float32 still get a finite
+        log-probability.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
+            Images or pixel rows shaped like the training data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class (columns in the order of `classes_`).
+        """
+        from scipy.special import log_softmax
+
+        check_is_fitted(self)
+        X = self._validate_predict_data(X)
+        return log_softmax(self._forward(X), axis=1)
+
     def predict(self, X):
         """Predict the class of each sample of X.
 
@@ -292,6 +555,75 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def _forward(self, X):
+        """The network's pre-softmax outputs, computed with NumPy."""
+        from skmnist._numpy_net import ACTIVATIONS
+
+        activation = ACTIVATIONS[self.activation]
+        coefs, intercepts = self.coefs_, self.intercepts_
+        for W, b in zip(coefs[:-1], intercepts[:-1]):
+            X = activation(X @ W + b)
+        return X @ coefs[-1] + intercepts[-1]
+
+    def _dense_weights(self):
+        check_is_fitted(self)
+        weights = []
+        for layer in self.model_.layers:
+            if hasattr(layer, "kernel"):
+                kernel, bias = (np.array(w) for w in layer.get_weights())
+                kernel.flags.writeable = False
+                bias.flags.writeable = False
+                weights.append((kernel, bias))
+        return weights
+
+    @property
+    def coefs_(self):
+        return [kernel for kernel, _ in self._dense_weights()]
+
+    @property
+    def intercepts_(self):
+        return [bias for _, bias in self._dense_weights()]
+
+    @property
+    def n_layers_(self):
+        check_is_fitted(self)
+        return len(self._dense_weights()) + 1
+
+    @property
+    def n_outputs_(self):
+        check_is_fitted(self)
+        return len(self.classes_)
+
+    @property
+    def out_activation_(self):
+        check_is_fitted(self)
+        return "softmax"
+
+    @property
+    def loss_curve_(self):
+        check_is_fitted(self)
+        return list(self.history_["loss"])
+
+    @property
+    def loss_(self):
+        return self.loss_curve_[-1]
+
+    @property
+    def best_loss_(self):
+        check_is_fitted(self)
+        return None if "val_loss" in self.history_ else min(self.history_["loss"])
+
+    @property
+    def validation_scores_(self):
+        check_is_fitted(self)
+        scores = self.history_.get("val_accuracy")
+        return None if scores is None else list(scores)
+
+    @property
+    def best_validation_score_(self):
+        scores = self.validation_scores_
+        return None if scores is None else max(scores)
 
     @property
     def _predict_batch_size(self):
@@ -331,22 +663,26 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                 )
         return tuple(int(size) for size in sizes)
 
-    def _validation_split(self, X, y, classes, seed):
+    def _validation_split(self, X, y, sample_weight, classes, seed):
         n_val = int(np.ceil(self.validation_fraction * len(y)))
-        _, counts = np.unique(y, return_counts=True)
-        stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
         if n_val < 1 or len(y) - n_val < 1:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves no samples "
                 f"for training or validation out of {len(y)} samples."
             )
-        X_train, X_val, y_train, y_val = train_test_split(
-            X, y, test_size=n_val, random_state=seed, stratify=stratify
+        _, counts = np.unique(y, return_counts=True)
+        stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
+        arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
+        parts = train_test_split(
+            *arrays, test_size=n_val, random_state=seed, stratify=stratify
         )
+        X_train, X_val, y_train, y_val = parts[:4]
+        sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
         from skmnist.preprocessing import OneHotLabelEncoder
 
         Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
-        return X_train, y_train, (X_val, Y_val)
+        validation = (X_val, Y_val) if sw_val is None else (X_val, Y_val, sw_val)
+        return X_train, y_train, sw_train, validation
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,6 +7,7 @@ only when a model is fitted or unpickled, so ``import skmnist`` stays light; a
 move away from scikeras (unmaintained since 2024) changes this module alone.
 """
 
+import copy
 import logging
 import os
 import random
@@ -50,45 +51,82 @@ def build_dense_network(
     hidden_layer_sizes=(256, 128),
     activation="relu",
     dropout=0.0,
+    l2=0.0,
     learning_rate=1e-3,
+    beta_1=0.9,
+    beta_2=0.999,
+    epsilon=1e-8,
     seed=None,
 ):
     """Build and compile the dense softmax network.
 
     ``n_features_in_ -> Dense(units, activation) [-> Dropout] ... ->
     Dense(n_classes_, softmax)``, trained with Adam on categorical
-    cross-entropy. Every initializer and dropout layer gets its own seed drawn
-    from ``seed``, so a seeded build does not depend on any global state.
+    cross-entropy, with an L2 penalty ``l2 * ||W||^2`` on every kernel. Every
+    initializer and dropout layer gets its own seed drawn from ``seed``, so a
+    seeded build does not depend on any global state.
     """
     seeds = np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=64)
     seeds = iter(seeds.tolist()) if seed is not None else iter([None] * 64)
+
+    def dense(units, activation, name):
+        return keras.layers.Dense(
+            units,
+            activation=activation,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+            name=name,
+        )
 
     inputs = keras.Input(
         shape=(meta["n_features_in_"],), dtype="float32", name="pixels"
     )
     x = inputs
     for i, units in enumerate(hidden_layer_sizes):
-        x = keras.layers.Dense(
-            units,
-            activation=ACTIVATIONS[activation],
-            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-            name=f"hidden_{i}",
-        )(x)
+        x = dense(units, ACTIVATIONS[activation], f"hidden_{i}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, seed=next(seeds), name=f"dropout_{i}")(x)
-    outputs = keras.layers.Dense(
-        meta["n_classes_"],
-        activation="softmax",
-        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-        name="softmax",
-    )(x)
+    outputs = dense(meta["n_classes_"], "softmax", "softmax")(x)
     model = keras.Model(inputs, outputs, name="mnist_dense")
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        optimizer=keras.optimizers.Adam(
+            learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon
+        ),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model
+
+
+def make_callbacks(
+    user_callbacks, *, early_stopping, n_iter_no_change, tol, incremental
+):
+    """The callbacks of one fit: copies of the user's, plus stopping rules.
+
+    As in MLPClassifier, training stops when the monitored loss (validation
+    loss with early stopping, else training loss) has not improved by ``tol``
+    for ``n_iter_no_change`` epochs; early stopping restores the best weights.
+    ``partial_fit`` (``incremental``) runs one epoch and needs neither.
+    """
+    callbacks = copy.deepcopy(list(user_callbacks or []))
+    if early_stopping:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss",
+                min_delta=tol,
+                patience=n_iter_no_change,
+                restore_best_weights=True,
+            )
+        )
+    elif not incremental:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="loss",
+                min_delta=tol,
+                patience=n_iter_no_change,
+            )
+        )
+    return callbacks
 
 
 class DenseKerasClassifier(KerasClassifier):
@@ -97,8 +135,8 @@ class DenseKerasClassifier(KerasClassifier):
     Parameters
     ----------
     classes : array-like of shape (n_classes,)
-        All the classes, so that a validation split that lacks a class still
-        encodes to the same columns.
+        All the classes, so that a validation split or a ``partial_fit`` batch
+        that lacks a class still encodes to the same columns.
 
     **kwargs
         Passed to ``KerasClassifier`` (scikeras' routing applies).
@@ -112,14 +150,30 @@ class DenseKerasClassifier(KerasClassifier):
     def target_encoder(self):
         return OneHotLabelEncoder(classes=self.classes)
 
-    def fit(self, X, y, **kwargs):
+    def train(
+        self, X, y, *, sample_weight=None, callbacks=(), incremental=False, **fit_kwargs
+    ):
+        """``fit`` (or ``partial_fit``) with per-call callbacks.
+
+        Returns the history of the epochs of this call only (scikeras resets
+        or extends ``history_`` depending on the path).
+        """
+        history = keras.callbacks.History()
+        self.set_params(fit__callbacks=[*callbacks, history])
+        if self.initialized_:
+            # scikeras builds its callback list when it builds the model.
+            self._initialize_callbacks()
         try:
-            return super().fit(X, y, **kwargs)
+            if incremental:
+                self.partial_fit(X, y, sample_weight=sample_weight, **fit_kwargs)
+            else:
+                self.fit(X, y, sample_weight=sample_weight, **fit_kwargs)
         finally:
-            # The fit-only callbacks (early stopping) hold the model and a copy
-            # of its best weights: drop them so the fitted wrapper pickles lean.
+            # Callbacks hold the model (and early stopping a copy of its best
+            # weights, a CSV logger a closed file): never keep or pickle them.
             self.set_params(fit__callbacks=None)
             self._fit_callbacks = []
+        return history.history
 
 
 def _tensorflow():

@@ -156,9 +156,17 @@ def save_model(model, path):
             and not key.startswith("_")
             and key not in _KERAS_ATTRIBUTES
         }
+        params = estimator.get_params(deep=False)
+        if params.get("callbacks"):
+            warnings.warn(
+                f"{where}.callbacks (Keras callbacks) are not saved; the loaded "
+                "model has callbacks=None (they do not affect predictions).",
+                UserWarning,
+                stacklevel=2,
+            )
+            params["callbacks"] = None
         params = {
-            key: _encode(value, f"{where}.{key}")
-            for key, value in estimator.get_params(deep=False).items()
+            key: _encode(value, f"{where}.{key}") for key, value in params.items()
         }
         step = {"name": name, "class": cls_name, "params": params, "fitted": fitted}
         if hasattr(estimator, "model_"):

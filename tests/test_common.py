@@ -11,6 +11,9 @@ from skmnist.utils.discovery import all_estimators
 FAST_PARAMS = {
     MNISTDenseClassifier: dict(
         hidden_layer_sizes=(16,),
+        # Dropout masks are random per sample, so weighting a sample and
+        # repeating it agree only in expectation; the checks compare exactly.
+        dropout=0.0,
         epochs=30,
         learning_rate=0.03,
         batch_size=1000,
@@ -20,7 +23,13 @@ FAST_PARAMS = {
 
 # One honest reason per expected failure.
 EXPECTED_FAILED_CHECKS = {
-    "MNISTDenseClassifier": {},
+    "MNISTDenseClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "float32 training: weighted and repeated fits agree to ~4e-7 "
+            "(2e-6 relative) after 30 Adam steps; the check wants rtol=1e-7, "
+            "below float32's epsilon (1.2e-7)"
+        ),
+    },
 }
 
 
