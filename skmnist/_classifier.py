@@ -13,6 +13,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 __all__ = ["MNISTDenseClassifier"]
 
 _ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "elu", "gelu")
+# Rows predicted per chunk, in Keras prediction batches.
+_PREDICT_CHUNK_BATCHES = 64
 
 
 def _flatten_images(X):
@@ -340,6 +342,20 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        # Whatever happens (bad input, KeyboardInterrupt, a Keras error), the
+        # estimator ends fitted on this data or exactly as it was before.
+        previous = {k: v for k, v in vars(self).items() if k.endswith("_")}
+        try:
+            return self._fit_network(
+                X, y, sample_weight, incremental=incremental, classes=classes
+            )
+        except BaseException:
+            for key in [k for k in vars(self) if k.endswith("_")]:
+                delattr(self, key)
+            vars(self).update(previous)
+            raise
+
+    def _fit_network(self, X, y, sample_weight, *, incremental, classes):
         hidden_layer_sizes = self._check_hidden_layer_sizes()
         fitted = hasattr(self, "model_")
         new_network = not fitted or not (incremental or self.warm_start)
@@ -400,15 +416,24 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             tol=self.tol,
             incremental=incremental,
         )
-        with _keras.random_seed_scope(seed):
-            new_epochs = keras_classifier.train(
-                X,
-                y,
-                sample_weight=sample_weight,
-                callbacks=callbacks,
-                incremental=incremental,
-                **fit_kwargs,
-            )
+        # An interrupted or failed fit must leave the previous fitted state:
+        # a new network is only attached at the end, a continued one is
+        # rolled back to its weights and optimizer state from before.
+        snapshot = None if new_network else _keras.snapshot(keras_classifier.model_)
+        try:
+            with _keras.random_seed_scope(seed):
+                new_epochs = keras_classifier.train(
+                    X,
+                    y,
+                    sample_weight=sample_weight,
+                    callbacks=callbacks,
+                    incremental=incremental,
+                    **fit_kwargs,
+                )
+        except BaseException:
+            if snapshot is not None:
+                _keras.restore(keras_classifier.model_, snapshot)
+            raise
 
         self.keras_classifier_ = keras_classifier
         self.model_ = keras_classifier.model_
@@ -514,8 +539,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             Probability of each class (columns in the order of `classes_`).
         """
         check_is_fitted(self)
-        X = self._validate_predict_data(X)
-        return self.keras_classifier_.predict_proba(X)
+        return self._predict_in_chunks(X, self.keras_classifier_.predict_proba)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -537,8 +561,10 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         from scipy.special import log_softmax
 
         check_is_fitted(self)
-        X = self._validate_predict_data(X)
-        return log_softmax(self._forward(X), axis=1)
+        coefs, intercepts = self.coefs_, self.intercepts_
+        return self._predict_in_chunks(
+            X, lambda X: log_softmax(self._forward(X, coefs, intercepts), axis=1)
+        )
 
     def predict(self, X):
         """Predict the class of each sample of X.
@@ -556,12 +582,28 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def _forward(self, X):
+    def _predict_in_chunks(self, X, predict):
+        """Validate and predict X a chunk of rows at a time, in bounded memory.
+
+        Each chunk is converted to float32 on its own, so a million uint8
+        images never exist as one float32 copy. Chunks are a whole number of
+        Keras prediction batches, so results equal a single call's.
+        """
+        if not hasattr(X, "shape") or X.shape[0] <= _PREDICT_CHUNK_BATCHES * 1024:
+            return predict(self._validate_predict_data(X))
+        chunk = _PREDICT_CHUNK_BATCHES * self._predict_batch_size
+        rows = X.iloc if hasattr(X, "iloc") else X
+        parts = [
+            predict(self._validate_predict_data(rows[start : start + chunk]))
+            for start in range(0, X.shape[0], chunk)
+        ]
+        return np.concatenate(parts)
+
+    def _forward(self, X, coefs, intercepts):
         """The network's pre-softmax outputs, computed with NumPy."""
         from skmnist._numpy_net import ACTIVATIONS
 
         activation = ACTIVATIONS[self.activation]
-        coefs, intercepts = self.coefs_, self.intercepts_
         for W, b in zip(coefs[:-1], intercepts[:-1]):
             X = activation(X @ W + b)
         return X @ coefs[-1] + intercepts[-1]

@@ -239,3 +239,15 @@ def wrap_network(model, classes, n_features, predict_batch_size):
     )
     X = np.zeros((len(classes), n_features), dtype=np.float32)
     return wrapper.initialize(X, np.asarray(classes))
+
+
+def snapshot(model):
+    """Copies of the values of a compiled model's and its optimizer's variables."""
+    variables = list(model.variables) + list(model.optimizer.variables)
+    return [(v, keras.ops.convert_to_numpy(v.value)) for v in variables]
+
+
+def restore(model, saved):
+    """Put back the variable values taken by :func:`snapshot`."""
+    for variable, value in saved:
+        variable.assign(value)

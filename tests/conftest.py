@@ -55,6 +55,12 @@ def write_idx(folder, stem, array, magic):
 
 
 @pytest.fixture(scope="session")
+def write_idx_file():
+    """The :func:`write_idx` helper, for test modules."""
+    return write_idx
+
+
+@pytest.fixture(scope="session")
 def small_mnist_dir(mnist, tmp_path_factory):
     """A folder of real-format IDX files: 3,000 training and 500 test digits."""
     train, test = mnist
