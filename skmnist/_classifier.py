@@ -49,7 +49,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     It accepts images ``(n_samples, 28, 28)`` or ``(n_samples, 28, 28, 1)``,
     flat pixels ``(n_samples, 784)``, a pandas DataFrame of pixel columns, or
-    any 2-D numeric array; the data is used as float32. Like
+    any 2-D numeric array. As MLPClassifier, it computes in float64 on float64
+    data and in float32 on anything else (uint8 pixels, float32); the MNIST
+    pipeline feeds it float32. Like
     :class:`~sklearn.neural_network.MLPClassifier` it does not scale its input:
     for raw 0..255 pixels use :func:`~skmnist.make_mnist_pipeline`, which puts
     a :class:`~skmnist.PixelScaler` in front.
@@ -360,7 +362,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         fitted = hasattr(self, "model_")
         new_network = not fitted or not (incremental or self.warm_start)
         X, y = validate_data(
-            self, _flatten_images(X), y, dtype=np.float32, reset=new_network
+            self,
+            _flatten_images(X),
+            y,
+            dtype=self._fit_dtype(new_network),
+            reset=new_network,
         )
         check_classification_targets(y)
         classes = self._check_classes(y, classes, incremental, new_network)
@@ -395,6 +401,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                 model__beta_2=self.beta_2,
                 model__epsilon=self.epsilon,
                 model__seed=seed,
+                model__dtype=X.dtype.name,
                 predict__batch_size=self._predict_batch_size,
                 predict__verbose=0,
             )
@@ -421,7 +428,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         # rolled back to its weights and optimizer state from before.
         snapshot = None if new_network else _keras.snapshot(keras_classifier.model_)
         try:
-            with _keras.random_seed_scope(seed):
+            with _keras.random_seed_scope(seed), _keras.floatx_scope(X.dtype):
                 new_epochs = keras_classifier.train(
                     X,
                     y,
@@ -510,7 +517,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         keep = weight > 0  # _check_sample_weight refuses all zeros
         if not keep.all():
             X, y, weight = X[keep], y[keep], weight[keep]
-        return X, y, (weight / weight.mean()).astype(np.float32), weight.sum()
+        return X, y, (weight / weight.mean()).astype(X.dtype), weight.sum()
 
     def _check_finite_loss(self):
         loss = self.history_["loss"][-1]
@@ -535,7 +542,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes), dtype float32
+        proba : ndarray of shape (n_samples, n_classes)
+            float32 (float64 for a network fitted on float64 data).
             Probability of each class (columns in the order of `classes_`).
         """
         check_is_fitted(self)
@@ -690,7 +698,19 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                     f"but {type(self).__name__} is expecting {self.n_features_in_} "
                     "features as input."
                 )
-        return validate_data(self, _flatten_images(X), reset=False, dtype=np.float32)
+        return validate_data(
+            self, _flatten_images(X), reset=False, dtype=self._network_dtype
+        )
+
+    @property
+    def _network_dtype(self):
+        return np.dtype(self.model_.inputs[0].dtype)
+
+    def _fit_dtype(self, new_network):
+        """float64 data trains in float64 (as in MLPClassifier), all else float32."""
+        if not new_network:
+            return self._network_dtype
+        return [np.float32, np.float64]
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes

@@ -57,6 +57,7 @@ def build_dense_network(
     beta_2=0.999,
     epsilon=1e-8,
     seed=None,
+    dtype="float32",
 ):
     """Build and compile the dense softmax network.
 
@@ -75,24 +76,25 @@ def build_dense_network(
             activation=activation,
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
             kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+            dtype=dtype,
             name=name,
         )
 
-    inputs = keras.Input(
-        shape=(meta["n_features_in_"],), dtype="float32", name="pixels"
-    )
+    inputs = keras.Input(shape=(meta["n_features_in_"],), dtype=dtype, name="pixels")
     x = inputs
     for i, units in enumerate(hidden_layer_sizes):
         x = dense(units, ACTIVATIONS[activation], f"hidden_{i}")(x)
         if dropout > 0:
-            x = keras.layers.Dropout(dropout, seed=next(seeds), name=f"dropout_{i}")(x)
+            x = keras.layers.Dropout(
+                dropout, seed=next(seeds), dtype=dtype, name=f"dropout_{i}"
+            )(x)
     outputs = dense(meta["n_classes_"], "softmax", "softmax")(x)
     model = keras.Model(inputs, outputs, name="mnist_dense")
     model.compile(
         optimizer=keras.optimizers.Adam(
             learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon
         ),
-        loss="categorical_crossentropy",
+        loss=keras.losses.CategoricalCrossentropy(dtype=dtype),
         metrics=["accuracy"],
     )
     return model
@@ -182,6 +184,21 @@ def _tensorflow():
 
 
 @contextmanager
+def floatx_scope(dtype):
+    """Keras' default float type set to ``dtype`` for one fit, then restored.
+
+    The layers carry their dtype; the losses Keras adds up (the L2 penalties
+    among them) follow ``floatx``, so a float64 network trains in float64.
+    """
+    previous = keras.config.floatx()
+    keras.config.set_floatx(str(dtype))
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
+
+
+@contextmanager
 def random_seed_scope(seed):
     """Seed Python, NumPy and TensorFlow for a reproducible fit, then restore.
 
@@ -237,7 +254,7 @@ def wrap_network(model, classes, n_features, predict_batch_size):
         predict__batch_size=predict_batch_size,
         predict__verbose=0,
     )
-    X = np.zeros((len(classes), n_features), dtype=np.float32)
+    X = np.zeros((len(classes), n_features), dtype=model.inputs[0].dtype)
     return wrapper.initialize(X, np.asarray(classes))
 
 

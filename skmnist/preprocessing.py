@@ -4,6 +4,8 @@ They depend on NumPy and scikit-learn only (no TensorFlow), keep float32 end to
 end and never make a float64 copy of the images.
 """
 
+import math
+
 import numpy as np
 from sklearn.base import (
     BaseEstimator,
@@ -15,6 +17,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names_in,
+    assert_all_finite,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -23,10 +26,53 @@ from sklearn.utils.validation import (
 __all__ = ["ImageFlattener", "OneHotLabelEncoder", "PixelScaler"]
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def _as_float32(X, copy):
-    """Return X as float32, copying only when asked or when it cannot be written."""
+    """Return X as float32, copying only when asked or when it cannot be written.
+
+    X is finite (validated); values beyond float32's range would become inf.
+    """
+    if X.dtype.kind == "f" and X.dtype.itemsize > 4 and X.size:
+        if max(-float(X.min()), float(X.max())) > _FLOAT32_MAX:
+            raise ValueError(
+                "Input X contains infinity or a value too large for dtype('float32')."
+            )
     copy = copy or not X.flags.writeable
     return X.astype(np.float32, copy=copy)
+
+
+def _check_float32_range(low, high):
+    """Raise unless [low, high] maps onto [0, 1] in float32 without overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        low32, high32 = np.float32(low), np.float32(high)
+        width32 = np.float32(high - low)
+        bounds = np.array([low32, high32, width32, high32 - low32])
+    if not (np.isfinite(bounds).all() and width32 > 0):
+        raise ValueError(
+            f"PixelScaler cannot map the range [{low!r}, {high!r}] onto [0, 1] in "
+            f"float32: the bounds and their width must be finite in float32 "
+            f"(at most {_FLOAT32_MAX:.4g} in absolute value) and the width "
+            "nonzero. Rescale the data or pass another pixel_range."
+        )
+
+
+def _check_label_values(y, input_name):
+    """check_classification_targets, with clear errors for NaN and mixed types."""
+    if y.dtype.kind == "f":
+        assert_all_finite(y, input_name=input_name)
+    elif y.dtype == object and y.ndim == 1:
+        is_str = [isinstance(v, str) for v in y.tolist()]
+        if any(is_str) and not all(is_str):
+            types = sorted({type(v).__name__ for v in y.tolist()})
+            raise TypeError(
+                f"{input_name} must hold labels of one type, all strings or all "
+                f"numbers; got a mix of {types}."
+            )
+    # type_of_target casts float labels to int64 to spot non-integers.
+    with np.errstate(invalid="ignore", over="ignore"):
+        check_classification_targets(y)
 
 
 class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -120,6 +166,11 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The fitted scaler.
         """
         X = validate_data(self, X, allow_nd=True, dtype="numeric")
+        if X.size == 0:
+            raise ValueError(
+                f"PixelScaler got images without pixels (shape={X.shape}); at "
+                "least one pixel per image is required."
+            )
         if isinstance(self.pixel_range, tuple):
             if (
                 len(self.pixel_range) != 2
@@ -137,7 +188,9 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             elif low >= 0 and high <= 255:
                 low, high = 0.0, 255.0
             elif high == low:
-                high = low + 1.0
+                # Constant data; beyond 2**53, low + 1.0 == low in float64.
+                high = max(low + 1.0, math.nextafter(low, math.inf))
+        _check_float32_range(low, high)
         self.data_min_ = low
         self.data_max_ = high
         return self
@@ -397,10 +450,16 @@ class OneHotLabelEncoder(TransformerMixin, BaseEstimator):
             self.classes_ = np.unique(y)
         else:
             classes = np.asarray(self.classes)
-            check_classification_targets(classes)
-            if classes.ndim != 1 or len(np.unique(classes)) != len(classes):
+            if classes.ndim != 1 or classes.size == 0:
                 raise ValueError(
-                    f"classes must be a 1-D array of distinct labels; got {classes!r}."
+                    "classes must be a non-empty 1-D array of distinct labels; "
+                    f"got {classes!r}."
+                )
+            _check_label_values(classes, "classes")
+            if len(np.unique(classes)) != len(classes):
+                raise ValueError(
+                    "classes must be a non-empty 1-D array of distinct labels; "
+                    f"got {classes!r}."
                 )
             self.classes_ = classes
             self._check_known(y)
@@ -493,11 +552,16 @@ class OneHotLabelEncoder(TransformerMixin, BaseEstimator):
         y = column_or_1d(y, warn=True)
         if len(y) == 0:
             raise ValueError("y is empty: at least one label is required.")
-        check_classification_targets(y)
+        _check_label_values(y, "y")
         return y
 
     def _check_known(self, y):
-        positions = np.searchsorted(self.classes_, y) if self._sorted else None
+        positions = None
+        if self._sorted:
+            try:
+                positions = np.searchsorted(self.classes_, y)
+            except TypeError:  # labels that do not compare with the classes:
+                pass  # the dict lookup below reports them as unseen
         if positions is not None:
             positions = np.minimum(positions, len(self.classes_) - 1)
             known = self.classes_[positions] == y

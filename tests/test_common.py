@@ -23,13 +23,7 @@ FAST_PARAMS = {
 
 # One honest reason per expected failure.
 EXPECTED_FAILED_CHECKS = {
-    "MNISTDenseClassifier": {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "float32 training: weighted and repeated fits agree to ~4e-7 "
-            "(2e-6 relative) after 30 Adam steps; the check wants rtol=1e-7, "
-            "below float32's epsilon (1.2e-7)"
-        ),
-    },
+    "MNISTDenseClassifier": {},
 }
 
 

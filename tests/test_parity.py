@@ -251,3 +251,19 @@ def test_diverging_training_is_reported(mnist_small):
     clf = MNISTDenseClassifier(**SMALL, epochs=2)
     with pytest.warns(RuntimeWarning, match="Training diverged: the loss is nan"):
         clf.fit(X[:500] * np.float32(1e30), y[:500])  # overflows float32
+
+
+@pytest.mark.parametrize(
+    "dtype, network_dtype",
+    [(np.uint8, np.float32), (np.float32, np.float32), (np.float64, np.float64)],
+)
+def test_float64_data_trains_in_float64_like_mlp(mnist_small, dtype, network_dtype):
+    X, y, X_test, _ = mnist_small
+    X = X[:300] if dtype != np.uint8 else (X[:300] * 255).astype(np.uint8)
+    clf = MNISTDenseClassifier(**SMALL, epochs=1).fit(X.astype(dtype), y[:300])
+    assert clf.coefs_[0].dtype == network_dtype
+    assert clf.predict_proba(X_test[:5].astype(np.float64)).dtype == network_dtype
+    assert clf.predict_proba(X_test[:5].astype(np.float32)).dtype == network_dtype
+    import keras
+
+    assert keras.config.floatx() == "float32"  # restored after fit
