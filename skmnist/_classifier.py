@@ -593,13 +593,13 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     def _predict_in_chunks(self, X, predict):
         """Validate and predict X a chunk of rows at a time, in bounded memory.
 
-        Each chunk is converted to float32 on its own, so a million uint8
-        images never exist as one float32 copy. Chunks are a whole number of
-        Keras prediction batches, so results equal a single call's.
+        Each chunk is converted to the network's float dtype on its own, so a
+        million uint8 images never exist as one float copy. Chunks are a whole
+        number of Keras prediction batches, so results equal a single call's.
         """
-        if not hasattr(X, "shape") or X.shape[0] <= _PREDICT_CHUNK_BATCHES * 1024:
-            return predict(self._validate_predict_data(X))
         chunk = _PREDICT_CHUNK_BATCHES * self._predict_batch_size
+        if not hasattr(X, "shape") or X.shape[0] <= chunk:
+            return predict(self._validate_predict_data(X))
         rows = X.iloc if hasattr(X, "iloc") else X
         parts = [
             predict(self._validate_predict_data(rows[start : start + chunk]))

@@ -69,3 +69,14 @@ def small_mnist_dir(mnist, tmp_path_factory):
         write_idx(folder, f"{prefix}-images-idx3-ubyte", bunch.images[:n], 2051)
         write_idx(folder, f"{prefix}-labels-idx1-ubyte", bunch.target[:n], 2049)
     return folder
+
+
+@pytest.fixture(scope="session")
+def digits_model():
+    """LogisticRegression on sklearn's 8x8 digits (bundled, no download)."""
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_digits(return_X_y=True)
+    clf = LogisticRegression(max_iter=2000).fit(X[:1000], y[:1000])
+    return clf, X[1000:], y[1000:]

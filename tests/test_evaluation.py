@@ -10,7 +10,6 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
@@ -31,14 +30,6 @@ HISTORY = {
     "val_loss": [0.6, 0.45, 0.5],
     "val_accuracy": [0.8, 0.87, 0.86],
 }
-
-
-@pytest.fixture(scope="module")
-def digits_model():
-    """LogisticRegression on sklearn's 8x8 digits (bundled, no download)."""
-    X, y = load_digits(return_X_y=True)
-    clf = LogisticRegression(max_iter=2000).fit(X[:1000], y[:1000])
-    return clf, X[1000:], y[1000:]
 
 
 @pytest.fixture(scope="module")

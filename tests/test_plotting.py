@@ -27,13 +27,6 @@ RED = (0.8392156862745098, 0.15294117647058825, 0.1568627450980392, 1.0)
 
 
 @pytest.fixture(scope="module")
-def digits_model():
-    X, y = load_digits(return_X_y=True)
-    clf = LogisticRegression(max_iter=2000).fit(X[:1000], y[:1000])
-    return clf, X[1000:], y[1000:]
-
-
-@pytest.fixture(scope="module")
 def digits_report(digits_model):
     clf, X, y = digits_model
     return EvaluationReport.from_estimator(clf, X, y)
