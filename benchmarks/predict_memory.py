@@ -27,7 +27,7 @@ clf.fit(X_train, rng.randint(0, 10, 2000))
 X = rng.randint(0, 256, size=(rows, 784), dtype=np.uint8)  # raw pixels, uint8
 clf.predict(X[:10])
 if not chunked:
-    _classifier._PREDICT_CHUNK_BATCHES = 10**9                 # one call, no chunks
+    _classifier._PREDICT_CHUNK_ROWS = 10**9                    # one call, no chunks
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 y = clf.predict(X)

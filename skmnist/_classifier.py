@@ -10,11 +10,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skmnist.augmentation import RandomDistortion
+
 __all__ = ["MNISTDenseClassifier"]
 
 _ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "elu", "gelu")
-# Rows predicted per chunk, in Keras prediction batches.
-_PREDICT_CHUNK_BATCHES = 64
+# Rows predicted per chunk: the float copy of a chunk and its hidden
+# activations stay small (cache-friendly, bounded memory).
+_PREDICT_CHUNK_ROWS = 8192
 
 
 def _flatten_images(X):
@@ -51,7 +54,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     flat pixels ``(n_samples, 784)``, a pandas DataFrame of pixel columns, or
     any 2-D numeric array. As MLPClassifier, it computes in float64 on float64
     data and in float32 on anything else (uint8 pixels, float32); the MNIST
-    pipeline feeds it float32. Like
+    pipeline feeds it float32. On Keras' JAX backend, float64 needs JAX's
+    64-bit mode (``JAX_ENABLE_X64=1``); without it everything is float32. Like
     :class:`~sklearn.neural_network.MLPClassifier` it does not scale its input:
     for raw 0..255 pixels use :func:`~skmnist.make_mnist_pipeline`, which puts
     a :class:`~skmnist.PixelScaler` in front.
@@ -76,9 +80,29 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     learning_rate : float > 0, default=1e-3
         Learning rate of the Adam optimizer (``learning_rate_init`` in
-        MLPClassifier; Keras' word is kept).
+        MLPClassifier; Keras' word is kept); the starting rate of
+        `learning_rate_schedule`.
 
-    epochs : int >= 1, default=15
+    learning_rate_schedule : {"constant", "cosine", "adaptive"}, \
+            default="cosine"
+        How the learning rate changes during a `fit`:
+
+        - ``"constant"``: `learning_rate` throughout.
+        - ``"cosine"``: decays from `learning_rate` to 0 along half a cosine
+          over the `epochs`, updated every step (Loshchilov and Hutter's
+          SGDR without restarts). The last epochs fine-tune with tiny steps,
+          which usually gains a few tenths of a point of accuracy over a
+          constant rate for the same epochs. A `warm_start` fit starts a new
+          cycle.
+        - ``"adaptive"``: divided by 5 each time the monitored loss (the
+          validation loss with `early_stopping`, else the training loss)
+          fails to decrease by `tol` for two consecutive epochs, as
+          MLPClassifier's ``learning_rate="adaptive"``.
+
+        Each `fit` starts from `learning_rate`; `partial_fit` always uses the
+        constant `learning_rate`.
+
+    epochs : int >= 1, default=20
         Maximum number of passes over the training data (``max_iter`` in
         MLPClassifier; Keras' word is kept).
 
@@ -87,6 +111,17 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     shuffle : bool, default=True
         Shuffle the training samples before each epoch.
+
+    augmentation : :class:`~skmnist.augmentation.RandomDistortion` or None, \
+            default=None
+        Random distortions of the training images (shifts, rotations,
+        scalings, elastic distortions), drawn anew for every image of every
+        epoch, during `fit` and `partial_fit` only: `predict` sees the images
+        as they are. It makes each epoch a new data set, so it needs more
+        epochs but generalises better: see the "best dense" preset of
+        :func:`~skmnist.make_mnist_pipeline`. Reproducible under
+        `random_state`. Its parameters are searched as nested parameters,
+        e.g. ``augmentation__rotation``.
 
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Adam's decay rates of the first and second moment estimates.
@@ -123,6 +158,10 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         Extra Keras callbacks for training, such as
         ``keras.callbacks.CSVLogger("log.csv")``. Each fit uses deep copies,
         so the list itself is never changed and clones stay independent.
+        The network runs 32 training steps per call into Keras
+        (``steps_per_execution=32``), so batch-level hooks such as
+        ``on_train_batch_end`` run once every 32 batches; epoch-level hooks
+        run every epoch.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, dropout, shuffling and the validation
@@ -232,9 +271,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "cosine", "adaptive"})],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
+        "augmentation": [RandomDistortion, None],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -257,9 +298,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         dropout=0.2,
         alpha=1e-4,
         learning_rate=1e-3,
-        epochs=15,
+        learning_rate_schedule="cosine",
+        epochs=20,
         batch_size=128,
         shuffle=True,
+        augmentation=None,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -278,9 +321,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         self.dropout = dropout
         self.alpha = alpha
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.epochs = epochs
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.augmentation = augmentation
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -359,6 +404,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_network(self, X, y, sample_weight, *, incremental, classes):
         hidden_layer_sizes = self._check_hidden_layer_sizes()
+        if self.augmentation is not None:
+            self.augmentation._validate_params()
         fitted = hasattr(self, "model_")
         new_network = not fitted or not (incremental or self.warm_start)
         X, y = validate_data(
@@ -386,6 +433,17 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         from skmnist import _keras
 
+        augmentation = None
+        if new_network and self.augmentation is not None:
+            spec = self.augmentation
+            augmentation = dict(
+                image_shape=spec.check_image_shape(X.shape[1]),
+                shift=spec.shift,
+                rotation=spec.rotation,
+                scale=spec.scale,
+                elastic_alpha=spec.elastic_alpha,
+                elastic_sigma=spec.elastic_sigma,
+            )
         if new_network:
             keras_classifier = _keras.DenseKerasClassifier(
                 classes=classes,
@@ -402,6 +460,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                 model__epsilon=self.epsilon,
                 model__seed=seed,
                 model__dtype=X.dtype.name,
+                model__augmentation=augmentation,
                 predict__batch_size=self._predict_batch_size,
                 predict__verbose=0,
             )
@@ -422,6 +481,12 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             incremental=incremental,
+            schedule=_keras.LearningRateSchedule(
+                "constant" if incremental else self.learning_rate_schedule,
+                self.learning_rate,
+                epochs=self.epochs,
+                steps_per_epoch=-(-len(y) // self.batch_size),
+            ),
         )
         # An interrupted or failed fit must leave the previous fitted state:
         # a new network is only attached at the end, a continued one is
@@ -546,8 +611,13 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             float32 (float64 for a network fitted on float64 data).
             Probability of each class (columns in the order of `classes_`).
         """
+        from scipy.special import softmax
+
         check_is_fitted(self)
-        return self._predict_in_chunks(X, self.keras_classifier_.predict_proba)
+        coefs, intercepts = zip(*self._dense_weights())
+        return self._predict_in_chunks(
+            X, lambda X: softmax(self._forward(X, coefs, intercepts), axis=1)
+        )
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -569,7 +639,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         from scipy.special import log_softmax
 
         check_is_fitted(self)
-        coefs, intercepts = self.coefs_, self.intercepts_
+        coefs, intercepts = zip(*self._dense_weights())
         return self._predict_in_chunks(
             X, lambda X: log_softmax(self._forward(X, coefs, intercepts), axis=1)
         )
@@ -587,17 +657,21 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted class labels.
         """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        check_is_fitted(self)
+        coefs, intercepts = zip(*self._dense_weights())
+        # The largest logit is the most probable class: no softmax needed.
+        indices = self._predict_in_chunks(
+            X, lambda X: np.argmax(self._forward(X, coefs, intercepts), axis=1)
+        )
+        return self.classes_[indices]
 
     def _predict_in_chunks(self, X, predict):
         """Validate and predict X a chunk of rows at a time, in bounded memory.
 
         Each chunk is converted to the network's float dtype on its own, so a
-        million uint8 images never exist as one float copy. Chunks are a whole
-        number of Keras prediction batches, so results equal a single call's.
+        million uint8 images never exist as one float copy.
         """
-        chunk = _PREDICT_CHUNK_BATCHES * self._predict_batch_size
+        chunk = _PREDICT_CHUNK_ROWS
         if not hasattr(X, "shape") or X.shape[0] <= chunk:
             return predict(self._validate_predict_data(X))
         rows = X.iloc if hasattr(X, "iloc") else X
@@ -608,13 +682,22 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         return np.concatenate(parts)
 
     def _forward(self, X, coefs, intercepts):
-        """The network's pre-softmax outputs, computed with NumPy."""
+        """The network's pre-softmax outputs, computed with NumPy.
+
+        Prediction does not go through Keras' ``predict``: the forward pass of
+        a dense network is a few matrix products, which NumPy runs at once,
+        without Keras' per-call overhead (about 50 ms, even for one image).
+        At inference dropout and the distortion layer are the identity.
+        """
         from skmnist._numpy_net import ACTIVATIONS
 
         activation = ACTIVATIONS[self.activation]
-        for W, b in zip(coefs[:-1], intercepts[:-1]):
-            X = activation(X @ W + b)
-        return X @ coefs[-1] + intercepts[-1]
+        for W, b in zip(coefs, intercepts):
+            X = X @ W  # a new array: the caller's X is never written to
+            X += b
+            if W is not coefs[-1]:
+                X = activation(X)
+        return X
 
     def _dense_weights(self):
         check_is_fitted(self)
@@ -707,10 +790,15 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         return np.dtype(self.model_.inputs[0].dtype)
 
     def _fit_dtype(self, new_network):
-        """float64 data trains in float64 (as in MLPClassifier), all else float32."""
+        """float64 data trains in float64 (as in MLPClassifier), all else float32.
+
+        On JAX, float64 needs its 64-bit mode (see ``_keras.float_dtypes``).
+        """
         if not new_network:
             return self._network_dtype
-        return [np.float32, np.float64]
+        from skmnist import _keras
+
+        return _keras.float_dtypes()
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes

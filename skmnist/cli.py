@@ -7,6 +7,7 @@ each command imports scikit-learn and TensorFlow when it runs.
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["main"]
@@ -62,38 +63,53 @@ def _positive_float(text):
 
 
 def _add_model_options(parser, *, grid=False):
+    # Defaults are None: the preset's (or the classifier's) value applies.
+    parser.add_argument(
+        "--preset",
+        choices=["default", "best-dense"],
+        default="default",
+        help="named configuration of make_mnist_pipeline: 'best-dense' is "
+        "a 1024-1024 network trained 80 epochs on distorted images, about "
+        "99.4%% test accuracy in 15 minutes on 2 cores (default: default)",
+    )
     if not grid:
         parser.add_argument(
             "--epochs",
             type=_positive_int,
-            default=15,
-            help="maximum passes over the training data (default: 15)",
+            help="maximum passes over the training data (default: 20)",
         )
         parser.add_argument(
             "--batch-size",
             type=_positive_int,
-            default=128,
             help="samples per gradient step (default: 128)",
         )
     parser.add_argument(
         "--hidden",
         type=_int_list,
-        default=[256, 128],
         metavar="SIZES",
         help="hidden layer sizes, comma-separated (default: 256,128)",
     )
     parser.add_argument(
         "--dropout",
         type=_fraction,
-        default=0.2,
         help="dropout after each hidden layer (default: 0.2)",
     )
     parser.add_argument(
         "--learning-rate",
         type=_positive_float,
-        default=1e-3,
         metavar="LR",
-        help="Adam learning rate (default: 0.001)",
+        help="Adam's (initial) learning rate (default: 0.001)",
+    )
+    parser.add_argument(
+        "--schedule",
+        choices=["constant", "cosine", "adaptive"],
+        help="learning-rate schedule (default: cosine)",
+    )
+    parser.add_argument(
+        "--augment",
+        action="store_true",
+        help="train on randomly shifted, rotated, scaled and elastically "
+        "distorted images (skmnist.augmentation.RandomDistortion's defaults)",
     )
     parser.add_argument(
         "--random-state",
@@ -227,6 +243,13 @@ def _build_parser():
         help="parallel fits (default: 1; -1 for all cores)",
     )
     search.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on the Dask cluster whose scheduler is at ADDRESS "
+        "(such as tcp://host:8786), through joblib's Dask backend; needs "
+        'pip install "skmnist[dask]"',
+    )
+    search.add_argument(
         "--max-samples",
         type=_positive_int,
         default=None,
@@ -245,14 +268,21 @@ def _build_parser():
 
 
 def _classifier_params(args):
+    """The classifier parameters given on the command line (others: preset's)."""
     params = {
-        "hidden_layer_sizes": tuple(args.hidden),
+        "hidden_layer_sizes": None if args.hidden is None else tuple(args.hidden),
         "dropout": args.dropout,
         "learning_rate": args.learning_rate,
+        "learning_rate_schedule": args.schedule,
         "random_state": args.random_state,
     }
     if hasattr(args, "batch_size") and not isinstance(args.batch_size, list):
         params.update(epochs=args.epochs, batch_size=args.batch_size)
+    params = {key: value for key, value in params.items() if value is not None}
+    if args.augment:
+        from skmnist.augmentation import RandomDistortion
+
+        params["augmentation"] = RandomDistortion()
     return params
 
 
@@ -294,7 +324,7 @@ def _train(args):
     # Keras' live progress bar on a terminal, one line per epoch in a log.
     verbose = 0 if args.quiet else (1 if sys.stdout.isatty() else 2)
     params.update(early_stopping=not args.no_early_stopping, verbose=verbose)
-    model = make_mnist_pipeline(**params)
+    model = make_mnist_pipeline(args.preset, **params)
     # Validate the parameters before reading 47 MB of images.
     model[-1]._validate_params()
     train = _load("train", args)
@@ -381,6 +411,47 @@ def _predict(args):
             print(f"{name}: {label} (probability {p:.3f})")
 
 
+# Seconds to wait for a Dask scheduler to answer before giving up.
+_SCHEDULER_TIMEOUT = 10
+
+
+@contextmanager
+def _parallel_backend(address):
+    """joblib's Dask backend on the scheduler at ``address``; nothing if None."""
+    if address is None:
+        yield
+        return
+    try:
+        from distributed import Client
+        from distributed.comm import get_address_host_port
+    except ImportError:
+        raise ImportError(
+            "--scheduler needs Dask's distributed scheduler, which is not "
+            'installed: pip install "skmnist[dask]"'
+        ) from None
+    import joblib
+
+    # Checked before making a Client: one that fails on a malformed address
+    # stalls the interpreter's exit for 2 x the timeout.
+    try:
+        get_address_host_port(address)
+    except ValueError as exc:
+        raise _UsageError(
+            f"skmnist search: argument --scheduler: {exc}; expected an address "
+            "such as tcp://host:8786"
+        ) from None
+    try:
+        client = Client(address, timeout=_SCHEDULER_TIMEOUT, set_as_default=False)
+    except OSError as exc:  # no scheduler answered (Dask says where and how long)
+        raise OSError(
+            f"cannot connect to the Dask scheduler at {address}: {exc}"
+        ) from None
+    with client, joblib.parallel_backend("dask", client=client):
+        n_workers = len(client.nthreads())
+        print(f"Searching on the Dask cluster at {address} ({n_workers} workers).")
+        yield
+
+
 def _search(args):
     import pandas as pd
     from sklearn.model_selection import GridSearchCV
@@ -389,18 +460,20 @@ def _search(args):
     from skmnist.pipeline import make_mnist_pipeline
     from skmnist.plotting import plot_search_heatmap
 
-    pipe = make_mnist_pipeline(**_classifier_params(args))
+    pipe = make_mnist_pipeline(args.preset, **_classifier_params(args))
     pipe[-1]._validate_params()
     grid = {
         "mnistdenseclassifier__epochs": args.epochs,
         "mnistdenseclassifier__batch_size": args.batch_size,
     }
-    train = _load("train", args)
-    X, y = train.images, train.target
-    if args.max_samples is not None:
-        X, y = X[: args.max_samples], y[: args.max_samples]
-    search = GridSearchCV(pipe, grid, cv=args.cv, n_jobs=args.n_jobs, verbose=1)
-    search.fit(X, y)
+    # Connect to the scheduler, if any, before reading 47 MB of images.
+    with _parallel_backend(args.scheduler):
+        train = _load("train", args)
+        X, y = train.images, train.target
+        if args.max_samples is not None:
+            X, y = X[: args.max_samples], y[: args.max_samples]
+        search = GridSearchCV(pipe, grid, cv=args.cv, n_jobs=args.n_jobs, verbose=1)
+        search.fit(X, y)
     results = pd.DataFrame(search.cv_results_)
     args.out.mkdir(parents=True, exist_ok=True)
     csv_path = args.out / "cv_results.csv"
@@ -449,7 +522,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("skmnist: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, OSError) as exc:
+    except (ValueError, TypeError, OSError, ImportError) as exc:
         message = " ".join(str(exc).split())
         print(f"skmnist: error: {message}", file=sys.stderr)
         return 1

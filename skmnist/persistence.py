@@ -59,6 +59,14 @@ def _encode(value, where):
         return value.item()
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    from skmnist.augmentation import RandomDistortion
+
+    if type(value) is RandomDistortion:
+        params = value.get_params(deep=False)
+        return {
+            "__estimator__": "RandomDistortion",
+            "params": {k: _encode(v, f"{where}.{k}") for k, v in params.items()},
+        }
     if isinstance(value, np.random.RandomState):
         warnings.warn(
             f"{where} is a RandomState instance, which is saved as None "
@@ -76,6 +84,12 @@ def _decode(value):
             return np.asarray(value["__ndarray__"], dtype=np.dtype(value["dtype"]))
         if "__tuple__" in value:
             return tuple(_decode(v) for v in value["__tuple__"])
+        if "__estimator__" in value:
+            from skmnist.augmentation import RandomDistortion
+
+            if value["__estimator__"] != "RandomDistortion":
+                raise ValueError(f"unknown estimator class {value['__estimator__']!r}")
+            return RandomDistortion(**_decode(value["params"]))
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v) for v in value]
@@ -302,6 +316,8 @@ def _load_network(network_path):
     if not network_path.is_file():
         raise OSError(f"{network_path} not found: the model folder is incomplete.")
     import keras
+
+    import skmnist._augment  # noqa: F401 - registers the distortion layer
 
     try:
         return keras.saving.load_model(network_path, safe_mode=True)

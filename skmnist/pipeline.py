@@ -1,14 +1,43 @@
 """The standard MNIST pipeline: scale, flatten, classify."""
 
+from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from skmnist._classifier import MNISTDenseClassifier
+from skmnist.augmentation import RandomDistortion
 from skmnist.preprocessing import ImageFlattener, PixelScaler
 
-__all__ = ["make_mnist_pipeline"]
+__all__ = ["PRESETS", "make_mnist_pipeline"]
+
+#: Named classifier configurations for :func:`make_mnist_pipeline`.
+#:
+#: ``"default"``: the classifier's defaults (256-128, dropout 0.2, 20 epochs
+#: with a cosine learning-rate decay) and a light distortion of the training
+#: images: about 98.9% test accuracy in under a minute on 2 CPU cores.
+#:
+#: ``"best-dense"``: the most accurate dense network we train on 2 CPU cores
+#: in 15 minutes: 1024-1024 units, dropout, random shifts, rotations,
+#: scalings and elastic distortions of every training image, a cosine
+#: learning-rate decay; about 99.4% test accuracy (see the README's accuracy
+#: table and ``benchmarks/accuracy.py``).
+PRESETS = {
+    "default": {
+        "augmentation": RandomDistortion(shift=1.0, rotation=5.0, scale=0.05),
+    },
+    "best-dense": {
+        "hidden_layer_sizes": (1024, 1024),
+        "dropout": 0.2,
+        "epochs": 90,
+        "batch_size": 128,
+        "learning_rate_schedule": "cosine",
+        "augmentation": RandomDistortion(
+            shift=2.0, rotation=12.0, scale=0.12, elastic_alpha=34.0, elastic_sigma=4.0
+        ),
+    },
+}
 
 
-def make_mnist_pipeline(**classifier_params):
+def make_mnist_pipeline(preset="default", **classifier_params):
     """Build the pipeline ``PixelScaler -> ImageFlattener -> MNISTDenseClassifier``.
 
     The steps carry :func:`~sklearn.pipeline.make_pipeline`'s names
@@ -21,10 +50,20 @@ def make_mnist_pipeline(**classifier_params):
 
     Parameters
     ----------
+    preset : {"default", "best-dense"}, default="default"
+        Named classifier configuration (see ``skmnist.pipeline.PRESETS``).
+        ``"default"`` is the classifier's defaults with light training-time
+        distortions (shifts of up to 1 pixel, rotations of up to 5 degrees,
+        scalings of up to 5%): about 98.9% test accuracy in under a minute
+        on 2 CPU cores. ``"best-dense"`` trains a 1024-1024 network on
+        shifted, rotated, scaled and elastically distorted images for 90
+        epochs: about 99.4%, in 15 minutes.
+
     **classifier_params
         Parameters of :class:`~skmnist.MNISTDenseClassifier`, e.g.
-        ``epochs=10`` or ``verbose=1``. (The pipeline's own ``memory`` and
-        ``verbose`` are set with ``set_params`` on the result.)
+        ``epochs=10`` or ``verbose=1``; they override the preset's. (The
+        pipeline's own ``memory`` and ``verbose`` are set with ``set_params``
+        on the result.)
 
     Returns
     -------
@@ -47,9 +86,16 @@ def make_mnist_pipeline(**classifier_params):
     ...     {"mnistdenseclassifier__epochs": [5, 10],
     ...      "mnistdenseclassifier__batch_size": [64, 128]},
     ... )
+    >>> best = make_mnist_pipeline("best-dense", random_state=0)
+    >>> best[-1].hidden_layer_sizes, best[-1].augmentation
+    ((1024, 1024), RandomDistortion(...))
     """
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {sorted(PRESETS)}; got {preset!r}.")
+    params = {key: clone(value, safe=False) for key, value in PRESETS[preset].items()}
+    params.update(classifier_params)
     return make_pipeline(
         PixelScaler(),
         ImageFlattener(),
-        MNISTDenseClassifier(**classifier_params),
+        MNISTDenseClassifier(**params),
     )

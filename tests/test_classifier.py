@@ -24,7 +24,14 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from skmnist import MNISTDenseClassifier
 
-FAST = dict(hidden_layer_sizes=(32,), epochs=2, random_state=0)
+# A constant learning rate: these fits take a few steps, and several tests
+# compare fits of different lengths step by step.
+FAST = dict(
+    hidden_layer_sizes=(32,),
+    epochs=2,
+    learning_rate_schedule="constant",
+    random_state=0,
+)
 
 
 def test_is_a_classifier_with_truthful_tags():
@@ -267,8 +274,12 @@ def test_early_stopping_holds_out_a_validation_set(mnist_small):
 
 def test_grid_search_over_epochs_and_batch_size(mnist_small):
     X_train, y_train, _, _ = mnist_small
+    # A few steps per fit: a constant rate learns more than a decaying one.
+    clf = MNISTDenseClassifier(
+        hidden_layer_sizes=(32,), learning_rate_schedule="constant", random_state=0
+    )
     search = GridSearchCV(
-        MNISTDenseClassifier(hidden_layer_sizes=(32,), random_state=0),
+        clf,
         {"epochs": [1, 3], "batch_size": [64, 256]},
         cv=2,
     ).fit(X_train[:600], y_train[:600])
@@ -387,11 +398,16 @@ def test_bad_predict_input_gets_a_clear_error(fitted_classifier):
 
 
 @pytest.mark.slow
-def test_default_pipeline_reaches_98_percent_on_full_mnist(mnist):
+def test_default_pipeline_reaches_98_4_percent_on_full_mnist(mnist):
+    from time import perf_counter
+
     from skmnist import make_mnist_pipeline
 
     train, test = mnist
+    start = perf_counter()
     pipe = make_mnist_pipeline(random_state=0).fit(train.images, train.target)
+    fit_time = perf_counter() - start
     accuracy = pipe.score(test.images, test.target)
-    print(f"full MNIST, default pipeline: test accuracy {accuracy:.4f}")
-    assert accuracy >= 0.98
+    print(f"full MNIST, default pipeline: {accuracy:.4f} in {fit_time:.1f} s")
+    # Issue 6: the defaults reach 98.4% (the fit time is a benchmark's job).
+    assert accuracy >= 0.984

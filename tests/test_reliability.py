@@ -19,7 +19,8 @@ class _InterruptAt(keras.callbacks.Callback):
         self.batch = batch
 
     def on_train_batch_end(self, batch, logs=None):
-        if batch == self.batch:
+        # Keras reports every 32nd batch (steps_per_execution=32).
+        if batch >= self.batch:
             raise KeyboardInterrupt
 
 
@@ -111,8 +112,8 @@ def test_chunked_prediction_equals_one_call(fitted_classifier, mnist, monkeypatc
     _, test = mnist
     X = test.data[:5000].astype(np.float32) / 255
     whole = fitted_classifier.predict_proba(X)
-    # Chunks of 2 Keras batches (2 x 1024 rows): 3 chunks for 5,000 rows.
-    monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_BATCHES", 2)
+    # Chunks of 2,048 rows: 3 chunks for 5,000 rows.
+    monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_ROWS", 2048)
     np.testing.assert_array_equal(fitted_classifier.predict_proba(X), whole)
     np.testing.assert_allclose(
         np.exp(fitted_classifier.predict_log_proba(X)), whole, rtol=1e-4, atol=1e-6

@@ -1,0 +1,629 @@
+"""skmnist against stock scikeras, plain Keras and scikit-learn's MLPClassifier.
+
+One network for all four: 784-256-128-10, ReLU, softmax output, Adam
+(learning rate 1e-3, epsilon 1e-8), batch 128, no dropout, no L2 penalty,
+trained on MNIST scaled to float32 in [0, 1] and scored on the 10,000 test
+images. Each contender runs in its own fresh process (``--worker``, reporting
+JSON on stdout) with the default thread setup and the same seed:
+
+* ``skmnist``: ``MNISTDenseClassifier(hidden_layer_sizes=(256, 128),
+  dropout=0.0, alpha=0.0)``;
+* ``scikeras``: scikeras' stock ``KerasClassifier`` around a plain build
+  function (its defaults otherwise, so Keras' prediction batch of 32);
+* ``keras``: the Keras model alone, ``model.fit`` on one-hot targets and
+  ``model.predict`` (Keras' defaults otherwise);
+* ``mlp``: ``sklearn.neural_network.MLPClassifier`` with the same settings.
+
+Each fits one epoch (the "first epoch", which includes building and
+compiling the network), then ``--epochs`` more with warm start; "fit s/epoch"
+is the time of those epochs over their number. Prediction is timed on the
+10,000 test images and on one image, as the median of several calls after
+one warm-up call. Memory is the peak resident set size of the process
+(``ru_maxrss``), accuracy is on the test images.
+
+A last process measures the float32 GEMM rate of NumPy and TensorFlow (and
+JAX with ``--backends tensorflow,jax``) on the matrix products of one batch
+of the network (the best of repeated blocks of calls), and the floor it sets
+for one epoch: forward and backward passes cost 3 x the forward pass's
+FLOPs, times 60,000 samples.
+
+Usage::
+
+    python benchmarks/compare.py [--epochs 5] [--short] \
+        [--backends tensorflow,jax] [--out DIR]
+
+``--short`` (for CI) trains 2 epochs on 6,000 images, with fewer repeats:
+figures for a smoke test, not for comparison. Results are printed as a
+Markdown table and, with ``--out``, written to ``DIR/compare.json`` and
+``DIR/compare.md``. A worker that fails makes the run exit with status 1.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata, util
+
+SEED = 0
+HIDDEN = (256, 128)
+N_FEATURES = 784
+N_CLASSES = 10
+BATCH_SIZE = 128
+LEARNING_RATE = 1e-3
+EPSILON = 1e-8
+FULL_TRAIN = 60_000
+RESULT_PREFIX = "COMPARE-RESULT "
+REFERENCE = ("scikeras", "tensorflow")
+CONTENDERS = ("skmnist", "scikeras", "keras", "mlp")
+# The contenders that run on every Keras backend asked for.
+MULTI_BACKEND = ("skmnist", "keras")
+PACKAGES = ("tensorflow", "keras", "jax", "scikit-learn", "scikeras", "numpy")
+
+
+# --------------------------------------------------------------------------
+# Workers: each runs in a fresh process and prints one JSON line.
+
+
+def _load_data(n_train):
+    import numpy as np
+
+    from skmnist import load_mnist
+
+    X_train, y_train = load_mnist("train", return_X_y=True)
+    X_test, y_test = load_mnist("test", return_X_y=True)
+    scale = np.float32(255)
+    X_train = (X_train[:n_train] / scale).astype(np.float32)
+    X_test = (X_test / scale).astype(np.float32)
+    return X_train, y_train[:n_train], X_test, y_test
+
+
+def _rss_mb():
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timings(call, repeats, inner=1):
+    """Seconds per call of ``repeats`` timings of ``inner`` calls each."""
+    call()  # warm-up: compiles the function for this shape
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(inner):
+            call()
+        times.append((time.perf_counter() - start) / inner)
+    return times
+
+
+def _median_seconds(call, repeats):
+    return statistics.median(_timings(call, repeats))
+
+
+def _keras_model():
+    import keras
+
+    layers = [keras.Input(shape=(N_FEATURES,))]
+    layers += [keras.layers.Dense(units, activation="relu") for units in HIDDEN]
+    layers.append(keras.layers.Dense(N_CLASSES, activation="softmax"))
+    return keras.Sequential(layers)
+
+
+class _Skmnist:
+    def __init__(self):
+        from skmnist import MNISTDenseClassifier
+
+        self.clf = MNISTDenseClassifier(
+            hidden_layer_sizes=HIDDEN,
+            dropout=0.0,
+            alpha=0.0,
+            learning_rate=LEARNING_RATE,
+            learning_rate_schedule="constant",  # Adam at 1e-3, as the others
+            epsilon=EPSILON,
+            batch_size=BATCH_SIZE,
+            epochs=1,
+            random_state=SEED,
+        )
+        self.predict_batch_size = self.clf._predict_batch_size
+
+    def fit(self, X, y, epochs, warm):
+        # n_iter_no_change > epochs: the stopping rule never ends a fit early.
+        self.clf.set_params(warm_start=warm, epochs=epochs, n_iter_no_change=epochs + 1)
+        self.clf.fit(X, y)
+        return epochs if not warm else len(self.clf.history_["loss"]) - 1
+
+    def predict(self, X):
+        return self.clf.predict(X)
+
+
+class _Scikeras:
+    predict_batch_size = "Keras default (32)"
+
+    def __init__(self):
+        from scikeras.wrappers import KerasClassifier
+
+        def build(meta):  # the plain build function of scikeras' tutorial
+            return _keras_model()
+
+        self.clf = KerasClassifier(
+            model=build,
+            loss="categorical_crossentropy",
+            optimizer="adam",
+            optimizer__learning_rate=LEARNING_RATE,
+            optimizer__epsilon=EPSILON,
+            metrics=["accuracy"],
+            batch_size=BATCH_SIZE,
+            epochs=1,
+            random_state=SEED,
+            verbose=0,
+        )
+
+    def fit(self, X, y, epochs, warm):
+        self.clf.set_params(warm_start=warm, epochs=epochs)
+        self.clf.fit(X, y)
+        return epochs
+
+    def predict(self, X):
+        return self.clf.predict(X)
+
+
+class _Keras:
+    predict_batch_size = "Keras default (32)"
+
+    def __init__(self):
+        import keras
+
+        keras.utils.set_random_seed(SEED)
+        self.model = _keras_model()
+        self.model.compile(
+            optimizer=keras.optimizers.Adam(
+                learning_rate=LEARNING_RATE, epsilon=EPSILON
+            ),
+            loss="categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+
+    def fit(self, X, y, epochs, warm):
+        import keras
+
+        Y = keras.utils.to_categorical(y, N_CLASSES)
+        history = self.model.fit(X, Y, batch_size=BATCH_SIZE, epochs=epochs, verbose=0)
+        return len(history.history["loss"])
+
+    def predict(self, X):
+        return self.model.predict(X, verbose=0).argmax(axis=1)
+
+
+class _MLP:
+    predict_batch_size = "all rows at once"
+
+    def __init__(self):
+        from sklearn.neural_network import MLPClassifier
+
+        self.clf = MLPClassifier(
+            hidden_layer_sizes=HIDDEN,
+            solver="adam",
+            batch_size=BATCH_SIZE,
+            learning_rate_init=LEARNING_RATE,
+            epsilon=EPSILON,
+            alpha=0.0,
+            max_iter=1,
+            random_state=SEED,
+        )
+
+    def fit(self, X, y, epochs, warm):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+
+        before = self.clf.n_iter_ if warm else 0
+        self.clf.set_params(
+            warm_start=warm, max_iter=epochs, n_iter_no_change=epochs + 1
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.clf.fit(X, y)
+        return self.clf.n_iter_ - before
+
+    def predict(self, X):
+        return self.clf.predict(X)
+
+
+_WORKERS = {"skmnist": _Skmnist, "scikeras": _Scikeras, "keras": _Keras, "mlp": _MLP}
+
+
+def _run_contender(name, backend, args):
+    import numpy as np
+
+    X_train, y_train, X_test, y_test = _load_data(args.n_train)
+    contender = _WORKERS[name]()
+    if name != "mlp":
+        import keras
+
+        backend = keras.backend.backend()  # the backend Keras really uses
+    base_rss = _rss_mb()
+
+    start = time.perf_counter()
+    contender.fit(X_train, y_train, 1, warm=False)
+    first_epoch = time.perf_counter() - start
+    start = time.perf_counter()
+    epochs_run = contender.fit(X_train, y_train, args.epochs, warm=True)
+    fit_seconds = time.perf_counter() - start
+
+    accuracy = float(np.mean(contender.predict(X_test) == y_test))
+    predict_all = _median_seconds(lambda: contender.predict(X_test), args.repeats)
+    one = X_test[:1]
+    predict_one = _median_seconds(lambda: contender.predict(one), args.single_repeats)
+    return {
+        "name": name,
+        "backend": backend,
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+        "first_epoch_s": first_epoch,
+        "epochs": epochs_run,
+        "fit_s": fit_seconds,
+        "fit_s_per_epoch": fit_seconds / max(epochs_run, 1),
+        "predict_test_ms": 1000 * predict_all,
+        "predict_1_ms": 1000 * predict_one,
+        "predict_repeats": args.repeats,
+        "predict_1_repeats": args.single_repeats,
+        "predict_batch_size": contender.predict_batch_size,
+        "baseline_rss_mb": base_rss,
+        "peak_rss_mb": _rss_mb(),
+        "accuracy": accuracy,
+    }
+
+
+def _gemm_shapes():
+    sizes = (N_FEATURES, *HIDDEN, N_CLASSES)
+    return [(BATCH_SIZE, k, n) for k, n in zip(sizes[:-1], sizes[1:])]
+
+
+def _forward_flops_per_sample():
+    return sum(2 * k * n for _, k, n in _gemm_shapes())
+
+
+def _time_gemms(matmul, make, sync, repeats):
+    """GFLOP/s of each of the network's batch products, and of all together."""
+    import numpy as np
+
+    rng = np.random.RandomState(SEED)
+    rates, total_flops, total_seconds = {}, 0, 0.0
+    for m, k, n in _gemm_shapes():
+        a = make(rng.rand(m, k).astype(np.float32))
+        b = make(rng.rand(k, n).astype(np.float32))
+        call = lambda: sync(matmul(a, b))  # noqa: E731
+        # Blocks of calls of about 1 ms; the best block gives the machine's rate.
+        inner = max(1, int(1e-3 / min(_timings(call, 3))))
+        seconds = min(_timings(call, repeats, inner))
+        flops = 2 * m * k * n
+        rates[f"{m}x{k} @ {k}x{n}"] = flops / seconds / 1e9
+        total_flops += flops
+        total_seconds += seconds
+    rates["network"] = total_flops / total_seconds / 1e9
+    return rates
+
+
+def _run_gemm(args):
+    import numpy as np
+
+    repeats = 20 * args.repeats
+    results = {"numpy": _time_gemms(np.matmul, lambda x: x, lambda c: c, repeats)}
+    import tensorflow as tf
+
+    results["tensorflow"] = _time_gemms(
+        tf.linalg.matmul, tf.constant, lambda c: c.numpy(), repeats
+    )
+    if "jax" in args.backends.split(","):
+        try:
+            import jax
+            import jax.numpy as jnp
+        except ImportError:
+            pass
+        else:
+            results["jax"] = _time_gemms(
+                jax.jit(jnp.matmul),
+                jnp.asarray,
+                lambda c: c.block_until_ready(),
+                repeats,
+            )
+    return {"name": "gemm", "gflops": results, "peak_rss_mb": _rss_mb()}
+
+
+def _worker(args):
+    if args.worker == "gemm":
+        result = _run_gemm(args)
+    else:
+        result = _run_contender(args.worker, args.backend, args)
+    sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------
+# The driver: starts the workers, prints and writes the results.
+
+
+def _spawn(name, backend, args, timeout):
+    env = dict(os.environ, KERAS_BACKEND=backend, PYTHONHASHSEED=str(SEED))
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    command = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--worker",
+        name,
+        "--backend",
+        backend,
+        "--backends",
+        args.backends,
+        "--epochs",
+        str(args.epochs),
+        "--n-train",
+        str(args.n_train),
+        "--repeats",
+        str(args.repeats),
+        "--single-repeats",
+        str(args.single_repeats),
+    ]
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as exc:
+        return {"name": name, "backend": backend, "error": f"timed out: {exc}"}
+    for line in reversed(proc.stdout.splitlines()):
+        if proc.returncode == 0 and line.startswith(RESULT_PREFIX):
+            result = json.loads(line[len(RESULT_PREFIX) :])
+            result["process_s"] = time.perf_counter() - start
+            return result
+    tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+    return {
+        "name": name,
+        "backend": backend,
+        "error": f"worker exited with status {proc.returncode}:\n{tail}",
+    }
+
+
+def _machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+def _fmt(value, digits):
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(row, reference, key):
+    if reference is None or "error" in row or not reference.get(key):
+        return "n/a"
+    return f"{row[key] / reference[key]:.3g}x"
+
+
+def _table(results, skipped):
+    reference = next(
+        (
+            r
+            for r in results
+            if (r["name"], r["backend"]) == REFERENCE and "error" not in r
+        ),
+        None,
+    )
+    header = (
+        "| contender | backend | fit s/epoch | first epoch s | predict 10k ms "
+        "| predict 1 ms | peak RSS MB | accuracy | fit / scikeras "
+        "| predict 10k / scikeras | predict 1 / scikeras | RSS / scikeras |"
+    )
+    lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
+    for row in results:
+        if "error" in row:
+            cells = ["FAILED"] + ["n/a"] * 9
+        else:
+            cells = [
+                _fmt(row["fit_s_per_epoch"], 3),
+                _fmt(row["first_epoch_s"], 3),
+                _fmt(row["predict_test_ms"], 1),
+                _fmt(row["predict_1_ms"], 2),
+                _fmt(row["peak_rss_mb"], 0),
+                _fmt(row["accuracy"], 4),
+                _ratio(row, reference, "fit_s_per_epoch"),
+                _ratio(row, reference, "predict_test_ms"),
+                _ratio(row, reference, "predict_1_ms"),
+                _ratio(row, reference, "peak_rss_mb"),
+            ]
+        lines.append("| " + " | ".join([row["name"], row["backend"], *cells]) + " |")
+    for name, backend, reason in skipped:
+        cells = [f"skipped: {reason}"] + [""] * 9
+        lines.append("| " + " | ".join([name, backend, *cells]) + " |")
+    return lines
+
+
+def _gemm_lines(gemm, n_train):
+    if gemm is None or "error" in gemm:
+        return ["GEMM rate: FAILED"]
+    per_sample = _forward_flops_per_sample()
+    lines = [
+        "float32 GEMM rate on the network's batch products, GFLOP/s "
+        "(best of repeated blocks of calls of about 1 ms):",
+        "",
+        "| library | " + " | ".join(next(iter(gemm["gflops"].values()))) + " |",
+        "|---|" + "---|" * len(next(iter(gemm["gflops"].values()))),
+    ]
+    for library, rates in gemm["gflops"].items():
+        lines.append(
+            f"| {library} | " + " | ".join(f"{r:.1f}" for r in rates.values()) + " |"
+        )
+    lines.append("")
+    for samples in sorted({FULL_TRAIN, n_train}, reverse=True):
+        flops = 3 * per_sample * samples
+        floors = ", ".join(
+            f"{library} {flops / (rates['network'] * 1e9):.3f} s"
+            for library, rates in gemm["gflops"].items()
+        )
+        lines.append(
+            f"FLOP floor of one epoch on {samples:,} samples (3 x {per_sample:,} "
+            f"forward FLOPs per sample = {flops / 1e9:.1f} GFLOP): {floors}."
+        )
+    return lines
+
+
+def _report(machine, config, results, skipped, gemm):
+    versions = ", ".join(f"{k} {v}" for k, v in machine["versions"].items())
+    mode = "short (smoke test, figures not comparable)" if config["short"] else "full"
+    lines = [
+        "# skmnist against stock scikeras, plain Keras and MLPClassifier",
+        "",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores "
+        f"({machine['usable_cores']} usable); Python {machine['python']}, {versions}.",
+        "",
+        f"Run: {mode}"
+        f"; network 784-{'-'.join(map(str, HIDDEN))}-10 ReLU, batch {BATCH_SIZE}, Adam "
+        f"{LEARNING_RATE:g}; {config['n_train']:,} training images, 1 first epoch + "
+        f"{config['epochs']} timed epoch(s); prediction: median of {config['repeats']} "
+        f"calls on the 10,000 test images, of {config['single_repeats']} on one image; "
+        f"seed {SEED}. Ratios are to stock scikeras on TensorFlow.",
+        "",
+        *_table(results, skipped),
+        "",
+        *_gemm_lines(gemm, config["n_train"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomic(path, text):
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=None, help="timed epochs (5)")
+    parser.add_argument("--short", action="store_true", help="a quick smoke run for CI")
+    parser.add_argument(
+        "--backends",
+        default="tensorflow",
+        help="comma-separated Keras backends: tensorflow, jax (default: tensorflow)",
+    )
+    parser.add_argument("--out", help="folder for compare.json and compare.md")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="tensorflow", help=argparse.SUPPRESS)
+    parser.add_argument("--n-train", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--single-repeats", type=int, default=None, help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    short = args.short
+    if args.epochs is None:
+        args.epochs = 1 if short else 5
+    if args.n_train is None:
+        args.n_train = 6_000 if short else FULL_TRAIN
+    if args.repeats is None:
+        args.repeats = 3 if short else 7
+    if args.single_repeats is None:
+        args.single_repeats = 10 if short else 50
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
+    unknown = set(args.backends.split(",")) - {"tensorflow", "jax"}
+    if unknown:
+        parser.error(f"unknown backends {sorted(unknown)}: use tensorflow, jax")
+    return args
+
+
+def main(argv=None):
+    args = _parse_args(argv)
+    if args.worker:
+        _worker(args)
+        return 0
+    timeout = 600 if args.short else 3600
+    backends = [b for b in ("tensorflow", "jax") if b in args.backends.split(",")]
+    runs, skipped = [], []
+    for name in CONTENDERS:
+        if name == "mlp":
+            runs.append((name, "numpy"))
+            continue
+        for backend in backends if name in MULTI_BACKEND else ["tensorflow"]:
+            if backend == "jax" and util.find_spec("jax") is None:
+                skipped.append((name, backend, "jax is not installed"))
+            else:
+                runs.append((name, backend))
+
+    results = []
+    for name, backend in runs:
+        print(f"running {name} ({backend}) ...", file=sys.stderr, flush=True)
+        results.append(_spawn(name, backend, args, timeout))
+    print("running gemm ...", file=sys.stderr, flush=True)
+    gemm = _spawn("gemm", "tensorflow", args, timeout)
+
+    config = {
+        "short": args.short,
+        "epochs": args.epochs,
+        "n_train": args.n_train,
+        "repeats": args.repeats,
+        "single_repeats": args.single_repeats,
+        "backends": backends,
+        "seed": SEED,
+    }
+    machine = _machine()
+    report = _report(machine, config, results, skipped, gemm)
+    print(report)
+    failed = [r for r in [*results, gemm] if "error" in r]
+    for row in failed:
+        print(
+            f"{row['name']} ({row['backend']}) FAILED: {row['error']}", file=sys.stderr
+        )
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        document = {
+            "machine": machine,
+            "config": config,
+            "forward_flops_per_sample": _forward_flops_per_sample(),
+            "results": results,
+            "skipped": [{"name": n, "backend": b, "reason": r} for n, b, r in skipped],
+            "gemm": gemm,
+        }
+        _write_atomic(
+            os.path.join(args.out, "compare.json"),
+            json.dumps(document, indent=2) + "\n",
+        )
+        _write_atomic(os.path.join(args.out, "compare.md"), report)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

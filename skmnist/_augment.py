@@ -1,0 +1,177 @@
+"""The Keras layer that distorts training images (see skmnist.augmentation).
+
+Written with ``keras.ops`` only, so it runs under any Keras backend and inside
+the compiled training step. The distortion of a batch is one resampling: for
+every output pixel, the source position is an affine map of its own position
+plus an elastic displacement, read bilinearly from the image.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+
+def _gaussian_matrix(size, sigma):
+    """``G`` such that ``G @ field`` smooths a field's columns with a Gaussian.
+
+    Zero padding at the borders, as a convolution with a normalised kernel.
+    """
+    offsets = np.arange(size)[:, None] - np.arange(size)[None, :]
+    kernel = np.exp(-0.5 * (offsets / sigma) ** 2)
+    return kernel / (math.sqrt(2 * math.pi) * sigma)
+
+
+@keras.saving.register_keras_serializable(package="skmnist")
+class DistortionLayer(keras.layers.Layer):
+    """Random affine + elastic distortion of flat images, in training only.
+
+    At inference (``training`` false) the layer returns its input unchanged.
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        ``(height, width)`` of the flat images.
+
+    shift, rotation, scale, elastic_alpha, elastic_sigma : float
+        As in :class:`skmnist.augmentation.RandomDistortion` (rotation in
+        degrees).
+
+    seed : int or None
+        Seed of the layer's random stream.
+    """
+
+    def __init__(
+        self,
+        image_shape,
+        shift=0.0,
+        rotation=0.0,
+        scale=0.0,
+        elastic_alpha=0.0,
+        elastic_sigma=4.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.image_shape = tuple(int(s) for s in image_shape)
+        self.shift = float(shift)
+        self.rotation = float(rotation)
+        self.scale = float(scale)
+        self.elastic_alpha = float(elastic_alpha)
+        self.elastic_sigma = float(elastic_sigma)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+
+    @classmethod
+    def from_spec(cls, spec, image_shape, *, seed=None, dtype="float32", name=None):
+        """The layer for a :class:`~skmnist.augmentation.RandomDistortion`."""
+        return cls(
+            image_shape,
+            shift=spec.shift,
+            rotation=spec.rotation,
+            scale=spec.scale,
+            elastic_alpha=spec.elastic_alpha,
+            elastic_sigma=spec.elastic_sigma,
+            seed=seed,
+            dtype=dtype,
+            name=name,
+        )
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        return self._distort(inputs)
+
+    def _distort(self, x):
+        height, width = self.image_shape
+        dtype = x.dtype
+        n = ops.shape(x)[0]
+
+        def uniform(shape, bound):
+            return keras.random.uniform(
+                shape, -bound, bound, dtype=dtype, seed=self.seed_generator
+            )
+
+        # Output pixel positions, relative to the image centre.
+        rows = ops.cast(ops.arange(height), dtype) - (height - 1) / 2
+        cols = ops.cast(ops.arange(width), dtype) - (width - 1) / 2
+        rows = ops.reshape(rows, (1, height, 1))
+        cols = ops.reshape(cols, (1, 1, width))
+
+        # Inverse affine map (rotation and scaling about the centre, shift),
+        # drawn per image.
+        angle = uniform((n, 1, 1), math.radians(self.rotation))
+        inv_scale = 1.0 / (1.0 + uniform((n, 1, 1), self.scale))
+        cos, sin = ops.cos(angle) * inv_scale, ops.sin(angle) * inv_scale
+        src_rows = cos * rows - sin * cols + (height - 1) / 2
+        src_cols = sin * rows + cos * cols + (width - 1) / 2
+        src_rows = src_rows - uniform((n, 1, 1), self.shift)
+        src_cols = src_cols - uniform((n, 1, 1), self.shift)
+
+        if self.elastic_alpha > 0:
+            # Uniform noise smoothed by a separable Gaussian (two matrix
+            # products), scaled by alpha: Simard et al.'s displacement field.
+            g_rows = ops.convert_to_tensor(
+                _gaussian_matrix(height, self.elastic_sigma), dtype=dtype
+            )
+            g_cols = ops.convert_to_tensor(
+                _gaussian_matrix(width, self.elastic_sigma).T, dtype=dtype
+            )
+
+            def field():
+                noise = uniform((n, height, width), 1.0)
+                smooth = ops.matmul(ops.matmul(g_rows, noise), g_cols)
+                return smooth * self.elastic_alpha
+
+            src_rows = src_rows + field()
+            src_cols = src_cols + field()
+
+        return self._sample(x, src_rows, src_cols)
+
+    def _sample(self, x, src_rows, src_cols):
+        """Bilinear reading of the flat images at the source positions.
+
+        Positions outside the image read 0.
+        """
+        height, width = self.image_shape
+        dtype = x.dtype
+        n = ops.shape(x)[0]
+        flat = ops.reshape(x, (-1,))
+        offsets = ops.reshape(ops.arange(n) * (height * width), (-1, 1, 1))
+        r0 = ops.floor(src_rows)
+        c0 = ops.floor(src_cols)
+        wr = src_rows - r0
+        wc = src_cols - c0
+        r0 = ops.cast(r0, "int32")
+        c0 = ops.cast(c0, "int32")
+        out = None
+        for dr, w_r in ((0, 1 - wr), (1, wr)):
+            for dc, w_c in ((0, 1 - wc), (1, wc)):
+                r = r0 + dr
+                c = c0 + dc
+                inside = (r >= 0) & (r < height) & (c >= 0) & (c < width)
+                index = offsets + ops.clip(r, 0, height - 1) * width
+                index = index + ops.clip(c, 0, width - 1)
+                values = ops.take(flat, ops.reshape(index, (-1,)))
+                values = ops.reshape(values, (n, height, width))
+                term = values * w_r * w_c * ops.cast(inside, dtype)
+                out = term if out is None else out + term
+        return ops.reshape(out, (n, height * width))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            image_shape=list(self.image_shape),
+            shift=self.shift,
+            rotation=self.rotation,
+            scale=self.scale,
+            elastic_alpha=self.elastic_alpha,
+            elastic_sigma=self.elastic_sigma,
+            seed=self.seed,
+        )
+        return config

@@ -1,0 +1,223 @@
+"""Training-time augmentation (RandomDistortion) and learning-rate schedules."""
+
+import keras
+import numpy as np
+import pytest
+from scipy import ndimage
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+
+from skmnist import MNISTDenseClassifier, load_model, make_mnist_pipeline, save_model
+from skmnist.augmentation import RandomDistortion
+
+SMALL = dict(hidden_layer_sizes=(32,), epochs=2, batch_size=100, random_state=0)
+NO_DISTORTION = RandomDistortion(shift=0, rotation=0, scale=0, elastic_alpha=0)
+
+
+@pytest.fixture(scope="module")
+def digits(mnist_small):
+    X, y, X_test, y_test = mnist_small
+    return X[:1000], y[:1000], X_test[:300]
+
+
+def _centroids(X):
+    images = X.reshape(-1, 28, 28)
+    return np.array([ndimage.center_of_mass(image) for image in images])
+
+
+def test_distort_moves_pixels_and_keeps_shape_and_dtype(digits):
+    X, _, _ = digits
+    for spec in [RandomDistortion(), RandomDistortion(elastic_alpha=34)]:
+        distorted = spec.distort(X[:50], random_state=0)
+        assert distorted.shape == (50, 784) and distorted.dtype == np.float32
+        changed = np.abs(distorted - X[:50]).sum(axis=1) > 1
+        assert changed.all()
+        assert distorted.min() >= 0 and distorted.max() <= 1 + 1e-6
+    # The affine part moves ink rather than creating it: scaling by 1 +- 0.1
+    # changes the area by a factor in [0.81, 1.21].
+    ratio = RandomDistortion().distort(X[:50], random_state=0).sum(axis=1) / X[:50].sum(
+        axis=1
+    )
+    assert np.all((ratio > 0.75) & (ratio < 1.3))
+
+
+def test_distort_accepts_images_and_float64(digits):
+    X, _, _ = digits
+    images = X[:4].astype(np.float64).reshape(4, 28, 28)
+    out = RandomDistortion().distort(images, random_state=0)
+    assert out.shape == (4, 28, 28) and out.dtype == np.float64
+
+
+def test_zero_distortion_is_the_identity(digits):
+    X, _, _ = digits
+    assert np.array_equal(NO_DISTORTION.distort(X[:20], random_state=0), X[:20])
+
+
+def test_shift_moves_the_centre_of_mass_at_most_shift_pixels(digits):
+    X, _, _ = digits
+    spec = RandomDistortion(shift=3, rotation=0, scale=0)
+    moved = _centroids(spec.distort(X[:200], random_state=0)) - _centroids(X[:200])
+    assert np.abs(moved).max() <= 3 + 0.2
+    # ...and really uses the range: uniform in [-3, 3] along each axis.
+    assert np.abs(moved).max() > 2.5
+    assert np.std(moved) == pytest.approx(3 / np.sqrt(3), rel=0.2)
+
+
+def test_rotation_turns_a_bar_by_at_most_rotation_degrees():
+    bar = np.zeros((200, 28, 28), dtype=np.float32)
+    bar[:, 13:15, 4:24] = 1.0  # horizontal
+    out = RandomDistortion(shift=0, rotation=20, scale=0).distort(bar, random_state=0)
+    angles = []
+    for image in out:
+        rows, cols = np.nonzero(image > 0.5)
+        slope = np.polyfit(cols - cols.mean(), rows - rows.mean(), 1)[0]
+        angles.append(np.degrees(np.arctan(slope)))
+    angles = np.abs(angles)
+    assert angles.max() <= 20 + 2
+    assert angles.max() > 15
+
+
+def test_distortions_are_reproducible_under_random_state(digits):
+    X, _, _ = digits
+    spec = RandomDistortion(elastic_alpha=34)
+    a = spec.distort(X[:20], random_state=3)
+    assert np.array_equal(a, spec.distort(X[:20], random_state=3))
+    assert not np.allclose(a, spec.distort(X[:20], random_state=4))
+
+
+def test_distortion_acts_in_fit_only(digits):
+    X, y, X_test = digits
+    clf = MNISTDenseClassifier(**SMALL, augmentation=RandomDistortion()).fit(X, y)
+    layer = clf.model_.get_layer("distortion")
+    # At prediction time the layer is the identity...
+    assert np.array_equal(np.asarray(layer(X_test, training=False)), X_test)
+    proba = clf.predict_proba(X_test)
+    assert np.array_equal(proba, clf.predict_proba(X_test))
+    # ...so the network's output is that of its dense layers alone.
+    logits = clf._forward(X_test, clf.coefs_, clf.intercepts_)
+    expected = keras.ops.convert_to_numpy(keras.ops.softmax(logits))
+    np.testing.assert_allclose(proba, expected, rtol=1e-4, atol=1e-6)
+    # In training it changes the images.
+    assert not np.allclose(np.asarray(layer(X_test, training=True)), X_test)
+
+
+def test_distortion_changes_what_the_network_is_trained_on(digits):
+    X, y, _ = digits
+    plain = MNISTDenseClassifier(**SMALL).fit(X, y)
+    identity = MNISTDenseClassifier(**SMALL, augmentation=NO_DISTORTION).fit(X, y)
+    distorted = MNISTDenseClassifier(**SMALL, augmentation=RandomDistortion()).fit(X, y)
+    # Same initial weights and batches: a zero distortion trains the same
+    # network (up to float rounding in the compiled resampling), a real one
+    # a very different one.
+    same = max(np.abs(a - b).max() for a, b in zip(plain.coefs_, identity.coefs_))
+    other = max(np.abs(a - b).max() for a, b in zip(plain.coefs_, distorted.coefs_))
+    assert same < 1e-3 and other > 20 * same
+    assert distorted.loss_ > plain.loss_  # distorted digits are harder
+
+
+def test_fits_with_augmentation_are_reproducible_under_random_state(digits):
+    X, y, X_test = digits
+    params = dict(SMALL, augmentation=RandomDistortion(elastic_alpha=20))
+    a = MNISTDenseClassifier(**params).fit(X, y)
+    b = clone(MNISTDenseClassifier(**params)).fit(X, y)
+    c = MNISTDenseClassifier(**{**params, "random_state": 1}).fit(X, y)
+    assert np.array_equal(a.predict_proba(X_test), b.predict_proba(X_test))
+    assert not np.allclose(a.coefs_[0], c.coefs_[0])
+
+
+def test_augmentation_parameters_are_searchable(digits):
+    X, y, _ = digits
+    clf = MNISTDenseClassifier(**SMALL, augmentation=RandomDistortion())
+    assert clf.get_params()["augmentation__rotation"] == 10.0
+    search = GridSearchCV(clf, {"augmentation__rotation": [0.0, 20.0]}, cv=2)
+    search.fit(X[:400], y[:400])
+    rotations = [p["augmentation__rotation"] for p in search.cv_results_["params"]]
+    assert rotations == [0.0, 20.0]
+    assert clf.augmentation.rotation == 10.0  # the search cloned it
+
+
+def test_model_with_augmentation_saves_and_loads(digits, tmp_path):
+    X, y, X_test = digits
+    spec = RandomDistortion(rotation=5.0, elastic_alpha=10.0)
+    clf = MNISTDenseClassifier(**SMALL, augmentation=spec).fit(X, y)
+    loaded = load_model(save_model(clf, tmp_path / "model"))
+    assert loaded.augmentation.get_params() == spec.get_params()
+    assert np.array_equal(loaded.predict_proba(X_test), clf.predict_proba(X_test))
+
+
+class _RecordLearningRate(keras.callbacks.Callback):
+    """Records the optimizer's learning rate at the start of every epoch."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        self.model.recorded_rates = [*getattr(self.model, "recorded_rates", []), rate]
+
+
+def _rates(clf):
+    return clf.model_.recorded_rates
+
+
+def test_cosine_schedule_decays_to_zero_over_the_epochs(digits):
+    X, y, _ = digits
+    clf = MNISTDenseClassifier(
+        **{**SMALL, "epochs": 4, "batch_size": 10},
+        learning_rate=0.01,
+        learning_rate_schedule="cosine",
+        callbacks=[_RecordLearningRate()],
+    ).fit(X, y)
+    # The rate is set at each call into Keras (every 32 steps; 100 steps per
+    # epoch here): at the start of epoch e it lies between the rates of the
+    # start and the end of epoch e - 1.
+    rates = _rates(clf)
+    assert rates[0] == pytest.approx(0.01)
+    for e, rate in enumerate(rates[1:], start=1):
+        after = 0.005 * (1 + np.cos(np.pi * e / 4))
+        before = 0.005 * (1 + np.cos(np.pi * (e - 1) / 4))
+        assert after * (1 - 1e-6) <= rate <= before * (1 + 1e-6)
+    assert rates == sorted(rates, reverse=True)
+    final = float(keras.ops.convert_to_numpy(clf.model_.optimizer.learning_rate))
+    assert final < 0.01 * 0.01  # the rate of the last call, step 384 of 400
+
+
+def test_constant_schedule_and_partial_fit_keep_the_learning_rate(digits):
+    X, y, _ = digits
+    clf = MNISTDenseClassifier(
+        **SMALL,
+        learning_rate=0.01,
+        learning_rate_schedule="constant",
+        callbacks=[_RecordLearningRate()],
+    ).fit(X, y)
+    np.testing.assert_allclose(_rates(clf), [0.01, 0.01], rtol=1e-6)
+    # After a cosine fit (rate near 0), partial_fit trains at learning_rate.
+    clf.set_params(learning_rate_schedule="cosine").fit(X, y)
+    clf.partial_fit(X, y)
+    np.testing.assert_allclose(_rates(clf)[-1], 0.01, rtol=1e-6)
+
+
+def test_adaptive_schedule_divides_by_5_after_two_epochs_without_progress(digits):
+    X, y, _ = digits
+    # tol=10: no epoch ever improves the loss by 10, so every two epochs
+    # without improvement (after the first) divide the rate by 5.
+    clf = MNISTDenseClassifier(
+        **{**SMALL, "epochs": 6},
+        learning_rate=0.01,
+        learning_rate_schedule="adaptive",
+        tol=10.0,
+        n_iter_no_change=100,
+        callbacks=[_RecordLearningRate()],
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        _rates(clf), [0.01, 0.01, 0.01, 0.002, 0.002, 0.0004], rtol=1e-5
+    )
+
+
+def test_best_dense_preset(digits):
+    pipe = make_mnist_pipeline("best-dense", epochs=1)
+    clf = pipe[-1]
+    assert clf.hidden_layer_sizes == (1024, 1024) and clf.epochs == 1
+    assert isinstance(clf.augmentation, RandomDistortion)
+    assert clf.augmentation.elastic_alpha > 0
+    # Each pipeline gets its own RandomDistortion.
+    assert make_mnist_pipeline("best-dense")[-1].augmentation is not clf.augmentation
+    with pytest.raises(ValueError, match=r"preset must be one of .*'best-dense'"):
+        make_mnist_pipeline("best")
