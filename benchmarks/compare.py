@@ -388,6 +388,53 @@ def _spawn(name, backend, args, timeout):
     }
 
 
+_IMPORTS = {
+    "sklearn": "import sklearn.base",
+    "skmnist": (
+        "import sys; from skmnist import MNISTDenseClassifier; "
+        "print('TF' if 'tensorflow' in sys.modules else 'NO-TF')"
+    ),
+}
+
+
+def _import_times(repeats):
+    """Median wall time of fresh interpreters importing each thing.
+
+    Also whether ``from skmnist import MNISTDenseClassifier`` imported
+    TensorFlow, and the time of ``skmnist --help`` (the console script).
+    """
+
+    def run(command):
+        start = time.perf_counter()
+        proc = subprocess.run(command, capture_output=True, text=True, check=True)
+        return time.perf_counter() - start, proc.stdout
+
+    times = {}
+    for name, code in _IMPORTS.items():
+        runs = [run([sys.executable, "-c", code]) for _ in range(repeats)]
+        times[name] = statistics.median(t for t, _ in runs)
+        if name == "skmnist":
+            times["skmnist_imports_tensorflow"] = runs[-1][1].strip() == "TF"
+    script = os.path.join(os.path.dirname(sys.executable), "skmnist")
+    if os.path.exists(script):
+        times["help"] = statistics.median(
+            run([script, "--help"])[0] for _ in range(repeats)
+        )
+    return times
+
+
+def _import_lines(times):
+    lines = [
+        f"Import (median of fresh processes): `import sklearn.base` "
+        f"{times['sklearn']:.2f} s; `from skmnist import MNISTDenseClassifier` "
+        f"{times['skmnist']:.2f} s (+{times['skmnist'] - times['sklearn']:.2f} s), "
+        f"TensorFlow imported: {'yes' if times['skmnist_imports_tensorflow'] else 'no'}"
+    ]
+    if "help" in times:
+        lines[0] += f"; `skmnist --help` {times['help']:.2f} s"
+    return [lines[0] + "."]
+
+
 def _machine():
     cpu = platform.processor() or platform.machine()
     try:
@@ -494,7 +541,7 @@ def _gemm_lines(gemm, n_train):
     return lines
 
 
-def _report(machine, config, results, skipped, gemm):
+def _report(machine, config, results, skipped, gemm, imports):
     versions = ", ".join(f"{k} {v}" for k, v in machine["versions"].items())
     mode = "short (smoke test, figures not comparable)" if config["short"] else "full"
     lines = [
@@ -513,6 +560,8 @@ def _report(machine, config, results, skipped, gemm):
         *_table(results, skipped),
         "",
         *_gemm_lines(gemm, config["n_train"]),
+        "",
+        *_import_lines(imports),
     ]
     return "\n".join(lines) + "\n"
 
@@ -589,6 +638,8 @@ def main(argv=None):
         results.append(_spawn(name, backend, args, timeout))
     print("running gemm ...", file=sys.stderr, flush=True)
     gemm = _spawn("gemm", "tensorflow", args, timeout)
+    print("timing imports ...", file=sys.stderr, flush=True)
+    imports = _import_times(3 if args.short else 7)
 
     config = {
         "short": args.short,
@@ -600,7 +651,7 @@ def main(argv=None):
         "seed": SEED,
     }
     machine = _machine()
-    report = _report(machine, config, results, skipped, gemm)
+    report = _report(machine, config, results, skipped, gemm, imports)
     print(report)
     failed = [r for r in [*results, gemm] if "error" in r]
     for row in failed:
@@ -616,6 +667,7 @@ def main(argv=None):
             "results": results,
             "skipped": [{"name": n, "backend": b, "reason": r} for n, b, r in skipped],
             "gemm": gemm,
+            "imports": imports,
         }
         _write_atomic(
             os.path.join(args.out, "compare.json"),

@@ -136,31 +136,47 @@ class DistortionLayer(keras.layers.Layer):
     def _sample(self, x, src_rows, src_cols):
         """Bilinear reading of the flat images at the source positions.
 
-        Positions outside the image read 0.
+        Positions outside the image read 0. The images are padded with zeros
+        and the positions clipped into the padding, so the four neighbours of
+        every position exist and no mask is needed; each grid pixel is stored
+        with its right, lower and lower-right neighbours, so one gather of
+        4-vectors reads all four.
         """
         height, width = self.image_shape
-        dtype = x.dtype
         n = ops.shape(x)[0]
-        flat = ops.reshape(x, (-1,))
-        offsets = ops.reshape(ops.arange(n) * (height * width), (-1, 1, 1))
+        # Grid of the positions clipped to [-1, height] x [-1, width]: one
+        # zero row/column before the image, two after; one more of padding
+        # gives the last grid row and column their neighbours.
+        grid_height, grid_width = height + 3, width + 3
+        padded = ops.pad(ops.reshape(x, (n, height, width)), ((0, 0), (1, 3), (1, 3)))
+        quads = ops.stack(
+            [
+                padded[:, :-1, :-1],
+                padded[:, :-1, 1:],
+                padded[:, 1:, :-1],
+                padded[:, 1:, 1:],
+            ],
+            axis=-1,
+        )
+        quads = ops.reshape(quads, (-1, 4))
+        src_rows = ops.clip(src_rows, -1.0, float(height))
+        src_cols = ops.clip(src_cols, -1.0, float(width))
         r0 = ops.floor(src_rows)
         c0 = ops.floor(src_cols)
         wr = src_rows - r0
         wc = src_cols - c0
-        r0 = ops.cast(r0, "int32")
-        c0 = ops.cast(c0, "int32")
-        out = None
-        for dr, w_r in ((0, 1 - wr), (1, wr)):
-            for dc, w_c in ((0, 1 - wc), (1, wc)):
-                r = r0 + dr
-                c = c0 + dc
-                inside = (r >= 0) & (r < height) & (c >= 0) & (c < width)
-                index = offsets + ops.clip(r, 0, height - 1) * width
-                index = index + ops.clip(c, 0, width - 1)
-                values = ops.take(flat, ops.reshape(index, (-1,)))
-                values = ops.reshape(values, (n, height, width))
-                term = values * w_r * w_c * ops.cast(inside, dtype)
-                out = term if out is None else out + term
+        offsets = ops.reshape(ops.arange(n) * (grid_height * grid_width), (-1, 1, 1))
+        index = (
+            offsets
+            + (ops.cast(r0, "int32") + 1) * grid_width
+            + (ops.cast(c0, "int32") + 1)
+        )
+        values = ops.take(quads, ops.reshape(index, (-1,)), axis=0)
+        values = ops.reshape(values, (n, height, width, 4))
+        v00, v01, v10, v11 = (values[..., k] for k in range(4))
+        top = v00 + wc * (v01 - v00)
+        bottom = v10 + wc * (v11 - v10)
+        out = top + wr * (bottom - top)
         return ops.reshape(out, (n, height * width))
 
     def get_config(self):

@@ -69,8 +69,8 @@ def _add_model_options(parser, *, grid=False):
         choices=["default", "best-dense"],
         default="default",
         help="named configuration of make_mnist_pipeline: 'best-dense' is "
-        "a 1024-1024 network trained 80 epochs on distorted images, about "
-        "99.4%% test accuracy in 15 minutes on 2 cores (default: default)",
+        "a 1024-1024 network trained 90 epochs on distorted images: "
+        "99.39%% test accuracy in 15 minutes on 2 cores (default: default)",
     )
     if not grid:
         parser.add_argument(

@@ -20,6 +20,7 @@ import json, sys
 import keras
 import numpy as np
 from skmnist import MNISTDenseClassifier, load_model, save_model
+from skmnist.augmentation import RandomDistortion
 
 data = np.load(sys.argv[1])
 X, y, X_test, y_test = data["X"], data["y"], data["X_test"], data["y_test"]
@@ -33,7 +34,14 @@ loaded = load_model(sys.argv[2])
 # that JAX truncates float64 (an error here, through -W).
 clf64 = MNISTDenseClassifier(hidden_layer_sizes=(8,), epochs=1, random_state=0)
 clf64.fit(X[:100].astype(np.float64), y[:100])
+# The training-time distortion is written in keras.ops: it runs on JAX too.
+spec = RandomDistortion(elastic_alpha=20)
+augmented = MNISTDenseClassifier(**params, random_state=0, augmentation=spec)
+augmented.fit(X, y)
+distorted = spec.distort(X[:20], random_state=0)
 print(json.dumps({
+    "augmented_score": augmented.score(X_test, y_test),
+    "distortion_changes_images": bool(np.abs(distorted - X[:20]).max() > 0.1),
     "backend": keras.backend.backend(),
     "score": clf.score(X_test, y_test),
     "reproducible": bool(np.array_equal(proba, again)),
@@ -73,3 +81,4 @@ def test_fit_predict_save_load_on_jax(mnist_small, tmp_path):
     assert result["reproducible"]
     assert result["equal_predict"] and result["equal_proba"]
     assert result["float64_network_dtype"] == "float32"
+    assert result["augmented_score"] > 0.3 and result["distortion_changes_images"]

@@ -210,6 +210,45 @@ def test_search_on_a_small_grid(small_mnist_dir, tmp_path, capsys):
     assert "Best:" in out
 
 
+def test_train_with_a_preset_schedule_and_augmentation(
+    small_mnist_dir, tmp_path, capsys
+):
+    common = ["--hidden", "16", "--epochs", "1", "--quiet", "--no-download"]
+    common += ["--data-home", small_mnist_dir]
+    status, out, err = _run(
+        capsys,
+        "train",
+        "--preset",
+        "best-dense",
+        "--schedule",
+        "constant",
+        *common,
+        "--out",
+        tmp_path / "best",
+    )
+    assert status == 0, err
+    clf = load_model(tmp_path / "best" / "model")[-1]
+    # The flags given win; the rest is the preset's.
+    assert clf.hidden_layer_sizes == (16,) and clf.epochs == 1
+    assert clf.learning_rate_schedule == "constant"
+    assert clf.dropout == 0.2 and clf.augmentation.elastic_alpha == 34.0
+
+    status, out, err = _run(
+        capsys, "train", "--augment", *common, "--out", tmp_path / "augment"
+    )
+    assert status == 0, err
+    clf = load_model(tmp_path / "augment" / "model")[-1]
+    assert clf.augmentation.get_params() == {
+        "shift": 2.0,
+        "rotation": 10.0,
+        "scale": 0.1,
+        "elastic_alpha": 0.0,
+        "elastic_sigma": 4.0,
+        "image_shape": None,
+    }
+    assert clf.learning_rate_schedule == "cosine"
+
+
 @pytest.mark.parametrize(
     "argv, status, message",
     [
@@ -222,6 +261,8 @@ def test_search_on_a_small_grid(small_mnist_dir, tmp_path, capsys):
         (["train", "--hidden", "256,x"], 2, "--hidden: expected comma-separated"),
         (["train", "--dropout", "1.5"], 2, "--dropout: expected a number in [0, 1)"),
         (["train", "--learning-rate", "-1"], 2, "--learning-rate: expected a positive"),
+        (["train", "--preset", "best"], 2, "--preset: invalid choice: 'best'"),
+        (["train", "--schedule", "linear"], 2, "--schedule: invalid choice"),
         (["search", "--epochs", "5,,10"], 2, "--epochs: expected comma-separated"),
         (["search", "--cv", "0"], 2, "--cv: expected a positive integer"),
         (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
