@@ -613,11 +613,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         """
         from scipy.special import softmax
 
-        check_is_fitted(self)
-        coefs, intercepts = zip(*self._dense_weights())
-        return self._predict_in_chunks(
-            X, lambda X: softmax(self._forward(X, coefs, intercepts), axis=1)
-        )
+        return self._predict_in_chunks(X, lambda logits: softmax(logits, axis=1))
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -638,11 +634,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         """
         from scipy.special import log_softmax
 
-        check_is_fitted(self)
-        coefs, intercepts = zip(*self._dense_weights())
-        return self._predict_in_chunks(
-            X, lambda X: log_softmax(self._forward(X, coefs, intercepts), axis=1)
-        )
+        return self._predict_in_chunks(X, lambda logits: log_softmax(logits, axis=1))
 
     def predict(self, X):
         """Predict the class of each sample of X.
@@ -657,20 +649,24 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted class labels.
         """
-        check_is_fitted(self)
-        coefs, intercepts = zip(*self._dense_weights())
         # The largest logit is the most probable class: no softmax needed.
-        indices = self._predict_in_chunks(
-            X, lambda X: np.argmax(self._forward(X, coefs, intercepts), axis=1)
-        )
+        indices = self._predict_in_chunks(X, lambda logits: np.argmax(logits, axis=1))
         return self.classes_[indices]
 
-    def _predict_in_chunks(self, X, predict):
-        """Validate and predict X a chunk of rows at a time, in bounded memory.
+    def _predict_in_chunks(self, X, from_logits):
+        """``from_logits`` of the network's logits for X, a chunk at a time.
 
-        Each chunk is converted to the network's float dtype on its own, so a
-        million uint8 images never exist as one float copy.
+        Validates X, runs the forward pass in NumPy and applies
+        ``from_logits`` chunk by chunk, in bounded memory: each chunk is
+        converted to the network's float dtype on its own, so a million
+        uint8 images never exist as one float copy.
         """
+        check_is_fitted(self)
+        coefs, intercepts = zip(*self._dense_weights())
+
+        def predict(X):
+            return from_logits(self._forward(X, coefs, intercepts))
+
         chunk = _PREDICT_CHUNK_ROWS
         if not hasattr(X, "shape") or X.shape[0] <= chunk:
             return predict(self._validate_predict_data(X))
