@@ -12,7 +12,6 @@ import logging
 import os
 import random
 import sys
-import threading
 from contextlib import contextmanager
 
 import keras
@@ -255,29 +254,6 @@ class DenseKerasClassifier(KerasClassifier):
             self.set_params(fit__callbacks=None)
             self._fit_callbacks = []
         return history.history
-
-    def predict_proba(self, X, **kwargs):
-        with _predict_lock():
-            return super().predict_proba(X, **kwargs)
-
-    def predict(self, X, **kwargs):
-        with _predict_lock():
-            return super().predict(X, **kwargs)
-
-
-# Keras' JAX backend detaches a model's weights from its variables while it
-# predicts (``purge_model_variables``, put back at the end), so predictions
-# from several threads would read emptied variables: on JAX they take turns.
-_JAX_PREDICT_LOCK = threading.RLock()
-
-
-@contextmanager
-def _predict_lock():
-    if keras.backend.backend() != "jax":
-        yield
-        return
-    with _JAX_PREDICT_LOCK:
-        yield
 
 
 def _tensorflow():
