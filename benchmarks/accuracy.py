@@ -6,7 +6,11 @@ picked by its test accuracy) on the 10,000 test images. Prints and writes
 ``accuracy.md`` (the table the README quotes) and ``accuracy.json``. Usage::
 
     SKMNIST_DATA=../shared/data/mnist python benchmarks/accuracy.py \\
-        [--presets default,best-dense] [--random-state 0] [--out benchmarks/results]
+        [--presets default,best-dense] [--backends tensorflow,jax] \\
+        [--random-state 0] [--out benchmarks/results]
+
+``--backends`` runs every preset under each Keras backend (JAX needs the
+``jax`` extra); the default is TensorFlow alone.
 
 ``--epochs N`` overrides every preset's epoch count (a quick check of the
 script; its figures are not the presets').
@@ -23,6 +27,7 @@ from pathlib import Path
 
 WORKER = r"""
 import json, resource, sys, time
+import keras
 from skmnist import load_mnist, make_mnist_pipeline
 from skmnist.evaluation import EvaluationReport
 
@@ -38,6 +43,7 @@ report = EvaluationReport.from_predictions(y_test, model.predict(X_test))
 clf = model[-1]
 print(json.dumps({
     "preset": preset,
+    "backend": keras.backend.backend(),
     "random_state": random_state,
     "hidden_layer_sizes": list(clf.hidden_layer_sizes),
     "epochs": clf.n_iter_,
@@ -98,9 +104,9 @@ def _markdown(results, machine):
     lines = [
         f"Machine: {machine}. Full MNIST, test accuracy of the final weights.",
         "",
-        "| preset | network | epochs | augmentation | test accuracy | errors "
-        "| fit time | most confused (true→predicted: count) |",
-        "|---|---|---:|---|---:|---:|---:|---|",
+        "| preset | backend | network | epochs | augmentation | test accuracy "
+        "| errors | fit time | most confused (true→predicted: count) |",
+        "|---|---|---|---:|---|---:|---:|---:|---|",
     ]
     for r in results:
         pairs = ", ".join(
@@ -108,7 +114,7 @@ def _markdown(results, machine):
         )
         network = "-".join(str(h) for h in r["hidden_layer_sizes"])
         lines.append(
-            f"| `{r['preset']}` | {network} | {r['epochs']} "
+            f"| `{r['preset']}` | {r['backend']} | {network} | {r['epochs']} "
             f"| {'yes' if r['augmentation'] else 'no'} | {r['accuracy']:.2%} "
             f"| {r['errors']} | {r['fit_seconds']:.0f} s | {pairs} |"
         )
@@ -120,6 +126,7 @@ def _markdown(results, machine):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", default="default,best-dense")
+    parser.add_argument("--backends", default="tensorflow")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
@@ -127,21 +134,30 @@ def main(argv=None):
     if not os.environ.get("SKMNIST_DATA"):
         parser.error("set SKMNIST_DATA to the folder of the four MNIST files")
     results = []
-    for preset in args.presets.split(","):
+    runs = [
+        (preset, backend)
+        for preset in args.presets.split(",")
+        for backend in args.backends.split(",")
+    ]
+    for preset, backend in runs:
         epochs = "preset" if args.epochs is None else str(args.epochs)
         run = subprocess.run(
             [sys.executable, "-c", WORKER, preset, str(args.random_state), epochs],
             capture_output=True,
             text=True,
+            env={**os.environ, "KERAS_BACKEND": backend},
         )
         if run.returncode != 0:
             sys.stderr.write(run.stderr[-3000:])
-            raise SystemExit(f"the {preset!r} run failed (exit {run.returncode})")
+            raise SystemExit(
+                f"the {preset!r} run on {backend} failed (exit {run.returncode})"
+            )
         result = json.loads(run.stdout.strip().splitlines()[-1])
         results.append(result)
         print(
-            f"{preset}: test accuracy {result['accuracy']:.4f} ({result['errors']} "
-            f"errors), fit {result['fit_seconds']} s, {result['epochs']} epochs; "
+            f"{preset} ({backend}): test accuracy {result['accuracy']:.4f} "
+            f"({result['errors']} errors), fit {result['fit_seconds']} s, "
+            f"{result['epochs']} epochs; "
             f"most confused: {result['most_confused']}",
             flush=True,
         )

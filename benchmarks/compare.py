@@ -16,7 +16,11 @@ JSON on stdout) with the default thread setup and the same seed:
 
 Each fits one epoch (the "first epoch", which includes building and
 compiling the network), then ``--epochs`` more with warm start; "fit s/epoch"
-is the time of those epochs over their number. Prediction is timed on the
+is the time of those epochs over their number. The contenders run in
+``--rounds`` interleaved rounds (a fresh process each, all contenders in turn
+per round), and every timing and memory figure is the median over the rounds:
+on a shared machine one process can be slowed by a third or more, and
+interleaving spreads such spells over all contenders. Prediction is timed on the
 10,000 test images and on one image, as the median of several calls after
 one warm-up call. Memory is the peak resident set size of the process
 (``ru_maxrss``), accuracy is on the test images.
@@ -29,10 +33,11 @@ FLOPs, times 60,000 samples.
 
 Usage::
 
-    python benchmarks/compare.py [--epochs 5] [--short] \
+    python benchmarks/compare.py [--epochs 5] [--rounds 3] [--short] \
         [--backends tensorflow,jax] [--out DIR]
 
-``--short`` (for CI) trains 2 epochs on 6,000 images, with fewer repeats:
+``--short`` (for CI) trains 2 epochs on 6,000 images in one round, with fewer
+repeats:
 figures for a smoke test, not for comparison. Results are printed as a
 Markdown table and, with ``--out``, written to ``DIR/compare.json`` and
 ``DIR/compare.md``. A worker that fails makes the run exit with status 1.
@@ -477,6 +482,36 @@ def _ratio(row, reference, key):
     return f"{row[key] / reference[key]:.3g}x"
 
 
+# Figures that vary from process to process: the merged row has their median.
+_TIMED = (
+    "first_epoch_s",
+    "fit_s",
+    "fit_s_per_epoch",
+    "predict_test_ms",
+    "predict_1_ms",
+    "baseline_rss_mb",
+    "peak_rss_mb",
+    "process_s",
+)
+
+
+def _merge_rounds(rows):
+    """One contender's row from its rounds: medians of the timed figures.
+
+    A round that failed fails the row. Accuracy does not vary with the round
+    (same seed, deterministic training); all rounds' values are kept.
+    """
+    failed = [row for row in rows if "error" in row]
+    if failed:
+        return failed[0]
+    merged = dict(rows[0])
+    for key in _TIMED:
+        merged[key] = statistics.median(row[key] for row in rows)
+    merged["fit_s_per_epoch_rounds"] = [row["fit_s_per_epoch"] for row in rows]
+    merged["accuracy_rounds"] = [row["accuracy"] for row in rows]
+    return merged
+
+
 def _table(results, skipped):
     reference = next(
         (
@@ -492,7 +527,11 @@ def _table(results, skipped):
         "| predict 10k / scikeras | predict 1 / scikeras | RSS / scikeras |"
     )
     lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
+    spreads = []
     for row in results:
+        if "fit_s_per_epoch_rounds" in row and len(row["fit_s_per_epoch_rounds"]) > 1:
+            rounds = ", ".join(_fmt(v, 3) for v in row["fit_s_per_epoch_rounds"])
+            spreads.append(f"{row['name']} ({row['backend']}) {rounds}")
         if "error" in row:
             cells = ["FAILED"] + ["n/a"] * 9
         else:
@@ -512,6 +551,8 @@ def _table(results, skipped):
     for name, backend, reason in skipped:
         cells = [f"skipped: {reason}"] + [""] * 9
         lines.append("| " + " | ".join([name, backend, *cells]) + " |")
+    if spreads:
+        lines += ["", "Fit s/epoch in each round: " + "; ".join(spreads) + "."]
     return lines
 
 
@@ -558,7 +599,8 @@ def _report(machine, config, results, skipped, gemm, imports):
         f"{LEARNING_RATE:g}; {config['n_train']:,} training images, 1 first epoch + "
         f"{config['epochs']} timed epoch(s); prediction: median of {config['repeats']} "
         f"calls on the 10,000 test images, of {config['single_repeats']} on one image; "
-        f"seed {SEED}. Ratios are to stock scikeras on TensorFlow.",
+        f"seed {SEED}; medians over {config['rounds']} interleaved round(s) of "
+        "fresh processes. Ratios are to stock scikeras on TensorFlow.",
         "",
         *_table(results, skipped),
         "",
@@ -587,6 +629,12 @@ def _parse_args(argv):
     parser.add_argument("--epochs", type=int, default=None, help="timed epochs (5)")
     parser.add_argument("--short", action="store_true", help="a quick smoke run for CI")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="interleaved rounds (3; 1 with --short)",
+    )
+    parser.add_argument(
         "--backends",
         default="tensorflow",
         help="comma-separated Keras backends: tensorflow, jax (default: tensorflow)",
@@ -609,8 +657,12 @@ def _parse_args(argv):
         args.repeats = 3 if short else 7
     if args.single_repeats is None:
         args.single_repeats = 10 if short else 50
+    if args.rounds is None:
+        args.rounds = 1 if short else 3
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     unknown = set(args.backends.split(",")) - {"tensorflow", "jax"}
     if unknown:
         parser.error(f"unknown backends {sorted(unknown)}: use tensorflow, jax")
@@ -635,10 +687,17 @@ def main(argv=None):
             else:
                 runs.append((name, backend))
 
-    results = []
-    for name, backend in runs:
-        print(f"running {name} ({backend}) ...", file=sys.stderr, flush=True)
-        results.append(_spawn(name, backend, args, timeout))
+    rounds = []
+    for round_ in range(args.rounds):
+        rounds.append([])
+        for name, backend in runs:
+            print(
+                f"round {round_ + 1}/{args.rounds}: running {name} ({backend}) ...",
+                file=sys.stderr,
+                flush=True,
+            )
+            rounds[-1].append(_spawn(name, backend, args, timeout))
+    results = [_merge_rounds(list(rows)) for rows in zip(*rounds)]
     print("running gemm ...", file=sys.stderr, flush=True)
     gemm = _spawn("gemm", "tensorflow", args, timeout)
     print("timing imports ...", file=sys.stderr, flush=True)
@@ -650,6 +709,7 @@ def main(argv=None):
         "n_train": args.n_train,
         "repeats": args.repeats,
         "single_repeats": args.single_repeats,
+        "rounds": args.rounds,
         "backends": backends,
         "seed": SEED,
     }

@@ -158,10 +158,10 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         Extra Keras callbacks for training, such as
         ``keras.callbacks.CSVLogger("log.csv")``. Each fit uses deep copies,
         so the list itself is never changed and clones stay independent.
-        The network runs 32 training steps per call into Keras
-        (``steps_per_execution=32``), so batch-level hooks such as
-        ``on_train_batch_end`` run once every 32 batches; epoch-level hooks
-        run every epoch.
+        The network runs up to 128 training steps per call into Keras
+        (``steps_per_execution=128``), so batch-level hooks such as
+        ``on_train_batch_end`` run once every 128 batches (and at the end of
+        each epoch); epoch-level hooks run every epoch.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, dropout, shuffling and the validation

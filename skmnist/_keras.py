@@ -41,7 +41,7 @@ logging.getLogger("tensorflow").addFilter(_NoRetracingWarning())
 
 # Training steps run per call of Keras' compiled train function; batch-level
 # callback hooks run once per call.
-STEPS_PER_EXECUTION = 32
+STEPS_PER_EXECUTION = 128
 
 # scikit-learn's activation names (MLPClassifier) -> Keras' names.
 ACTIVATIONS = {
@@ -119,7 +119,8 @@ def build_dense_network(
         metrics=["accuracy"],
         # Several training steps per call into the compiled function: a
         # dense network's step is short, and Python's round trip between
-        # steps costs as much again (measured: 1.8x faster epochs on CPU).
+        # steps costs as much again (measured on 2 CPU cores: 1.8x faster
+        # epochs with 32 steps per call than with 1, and 1.2x more with 128).
         steps_per_execution=STEPS_PER_EXECUTION,
     )
     return model

@@ -69,8 +69,9 @@ def _add_model_options(parser, *, grid=False):
         choices=["default", "best-dense"],
         default="default",
         help="named configuration of make_mnist_pipeline: 'best-dense' is "
-        "a 1024-1024 network trained 90 epochs on distorted images: "
-        "99.39%% test accuracy in 15 minutes on 2 cores (default: default)",
+        "a 1024-1024 network trained 100 epochs on distorted images: "
+        "99.45%% test accuracy in 10.7 minutes on 2 cores with KERAS_BACKEND=jax, "
+        "99.41%% in 16 minutes with TensorFlow (default: default)",
     )
     if not grid:
         parser.add_argument(

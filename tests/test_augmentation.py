@@ -160,14 +160,14 @@ def _rates(clf):
 def test_cosine_schedule_decays_to_zero_over_the_epochs(digits):
     X, y, _ = digits
     clf = MNISTDenseClassifier(
-        **{**SMALL, "epochs": 4, "batch_size": 10},
+        **{**SMALL, "epochs": 4, "batch_size": 2},
         learning_rate=0.01,
         learning_rate_schedule="cosine",
         callbacks=[_RecordLearningRate()],
     ).fit(X, y)
-    # The rate is set at each call into Keras (every 32 steps; 100 steps per
-    # epoch here): at the start of epoch e it lies between the rates of the
-    # start and the end of epoch e - 1.
+    # The rate is set at each call into Keras (every 128 steps and at the
+    # start of each epoch; 500 steps per epoch here): at the start of epoch e
+    # it lies between the rates of the start and the end of epoch e - 1.
     rates = _rates(clf)
     assert rates[0] == pytest.approx(0.01)
     for e, rate in enumerate(rates[1:], start=1):
@@ -176,7 +176,7 @@ def test_cosine_schedule_decays_to_zero_over_the_epochs(digits):
         assert after * (1 - 1e-6) <= rate <= before * (1 + 1e-6)
     assert rates == sorted(rates, reverse=True)
     final = float(keras.ops.convert_to_numpy(clf.model_.optimizer.learning_rate))
-    assert final < 0.01 * 0.01  # the rate of the last call, step 384 of 400
+    assert final < 0.01 * 0.01  # the rate of the last call, step 1884 of 2000
 
 
 def test_constant_schedule_and_partial_fit_keep_the_learning_rate(digits):

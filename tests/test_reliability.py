@@ -19,7 +19,7 @@ class _InterruptAt(keras.callbacks.Callback):
         self.batch = batch
 
     def on_train_batch_end(self, batch, logs=None):
-        # Keras reports every 32nd batch (steps_per_execution=32).
+        # Keras reports every 128th batch (steps_per_execution=128).
         if batch >= self.batch:
             raise KeyboardInterrupt
 
