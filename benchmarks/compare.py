@@ -4,7 +4,8 @@ One network for all four: 784-256-128-10, ReLU, softmax output, Adam
 (learning rate 1e-3, epsilon 1e-8), batch 128, no dropout, no L2 penalty,
 trained on MNIST scaled to float32 in [0, 1] and scored on the 10,000 test
 images. Each contender runs in its own fresh process (``--worker``, reporting
-JSON on stdout) with the default thread setup and the same seed:
+JSON on stdout) with the default thread setup and, within a round, the same
+seed:
 
 * ``skmnist``: ``MNISTDenseClassifier(hidden_layer_sizes=(256, 128),
   dropout=0.0, alpha=0.0)``;
@@ -18,12 +19,14 @@ Each fits one epoch (the "first epoch", which includes building and
 compiling the network), then ``--epochs`` more with warm start; "fit s/epoch"
 is the time of those epochs over their number. The contenders run in
 ``--rounds`` interleaved rounds (a fresh process each, all contenders in turn
-per round), and every timing and memory figure is the median over the rounds:
-on a shared machine one process can be slowed by a third or more, and
-interleaving spreads such spells over all contenders. Prediction is timed on the
-10,000 test images and on one image, as the median of several calls after
-one warm-up call. Memory is the peak resident set size of the process
-(``ru_maxrss``), accuracy is on the test images.
+per round, round r seeded 0 + r), and every timing and memory figure is the
+median over the rounds: on a shared machine one process can be slowed by a
+third or more, and interleaving spreads such spells over all contenders.
+Prediction is timed on the 10,000 test images and on one image, as the median
+of several calls after one warm-up call. Memory is the peak resident set size
+of the process (``ru_maxrss``). Accuracy, on the test images, is the mean
+over the rounds' seeds: after a few epochs one seed's accuracy differs from
+another's by a few tenths of a point.
 
 A last process measures the float32 GEMM rate of NumPy and TensorFlow (and
 JAX with ``--backends tensorflow,jax``) on the matrix products of one batch
@@ -119,7 +122,7 @@ def _keras_model():
 
 
 class _Skmnist:
-    def __init__(self):
+    def __init__(self, seed):
         from skmnist import MNISTDenseClassifier
 
         self.clf = MNISTDenseClassifier(
@@ -131,7 +134,7 @@ class _Skmnist:
             epsilon=EPSILON,
             batch_size=BATCH_SIZE,
             epochs=1,
-            random_state=SEED,
+            random_state=seed,
         )
         from skmnist._classifier import _PREDICT_CHUNK_ROWS
 
@@ -151,7 +154,7 @@ class _Skmnist:
 class _Scikeras:
     predict_batch_size = "Keras default (32)"
 
-    def __init__(self):
+    def __init__(self, seed):
         from scikeras.wrappers import KerasClassifier
 
         def build(meta):  # the plain build function of scikeras' tutorial
@@ -166,7 +169,7 @@ class _Scikeras:
             metrics=["accuracy"],
             batch_size=BATCH_SIZE,
             epochs=1,
-            random_state=SEED,
+            random_state=seed,
             verbose=0,
         )
 
@@ -182,10 +185,10 @@ class _Scikeras:
 class _Keras:
     predict_batch_size = "Keras default (32)"
 
-    def __init__(self):
+    def __init__(self, seed):
         import keras
 
-        keras.utils.set_random_seed(SEED)
+        keras.utils.set_random_seed(seed)
         self.model = _keras_model()
         self.model.compile(
             optimizer=keras.optimizers.Adam(
@@ -209,7 +212,7 @@ class _Keras:
 class _MLP:
     predict_batch_size = "all rows at once"
 
-    def __init__(self):
+    def __init__(self, seed):
         from sklearn.neural_network import MLPClassifier
 
         self.clf = MLPClassifier(
@@ -220,7 +223,7 @@ class _MLP:
             epsilon=EPSILON,
             alpha=0.0,
             max_iter=1,
-            random_state=SEED,
+            random_state=seed,
         )
 
     def fit(self, X, y, epochs, warm):
@@ -248,7 +251,7 @@ def _run_contender(name, backend, args):
     import numpy as np
 
     X_train, y_train, X_test, y_test = _load_data(args.n_train)
-    contender = _WORKERS[name]()
+    contender = _WORKERS[name](args.seed)
     if name != "mlp":
         import keras
 
@@ -355,7 +358,7 @@ def _worker(args):
 # The driver: starts the workers, prints and writes the results.
 
 
-def _spawn(name, backend, args, timeout):
+def _spawn(name, backend, args, timeout, seed=SEED):
     env = dict(os.environ, KERAS_BACKEND=backend, PYTHONHASHSEED=str(SEED))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     command = [
@@ -375,6 +378,8 @@ def _spawn(name, backend, args, timeout):
         str(args.repeats),
         "--single-repeats",
         str(args.single_repeats),
+        "--seed",
+        str(seed),
     ]
     start = time.perf_counter()
     try:
@@ -498,8 +503,9 @@ _TIMED = (
 def _merge_rounds(rows):
     """One contender's row from its rounds: medians of the timed figures.
 
-    A round that failed fails the row. Accuracy does not vary with the round
-    (same seed, deterministic training); all rounds' values are kept.
+    A round that failed fails the row. Each round trains from its own seed,
+    so the accuracy is the mean over the rounds' seeds (one seed's accuracy
+    varies by a few tenths of a point); all rounds' values are kept.
     """
     failed = [row for row in rows if "error" in row]
     if failed:
@@ -509,6 +515,7 @@ def _merge_rounds(rows):
         merged[key] = statistics.median(row[key] for row in rows)
     merged["fit_s_per_epoch_rounds"] = [row["fit_s_per_epoch"] for row in rows]
     merged["accuracy_rounds"] = [row["accuracy"] for row in rows]
+    merged["accuracy"] = statistics.fmean(merged["accuracy_rounds"])
     return merged
 
 
@@ -531,7 +538,8 @@ def _table(results, skipped):
     for row in results:
         if "fit_s_per_epoch_rounds" in row and len(row["fit_s_per_epoch_rounds"]) > 1:
             rounds = ", ".join(_fmt(v, 3) for v in row["fit_s_per_epoch_rounds"])
-            spreads.append(f"{row['name']} ({row['backend']}) {rounds}")
+            accuracies = ", ".join(_fmt(v, 4) for v in row["accuracy_rounds"])
+            spreads.append(f"{row['name']} ({row['backend']}) {rounds} ({accuracies})")
         if "error" in row:
             cells = ["FAILED"] + ["n/a"] * 9
         else:
@@ -552,7 +560,10 @@ def _table(results, skipped):
         cells = [f"skipped: {reason}"] + [""] * 9
         lines.append("| " + " | ".join([name, backend, *cells]) + " |")
     if spreads:
-        lines += ["", "Fit s/epoch in each round: " + "; ".join(spreads) + "."]
+        lines += [
+            "",
+            "Fit s/epoch (and accuracy) in each round: " + "; ".join(spreads) + ".",
+        ]
     return lines
 
 
@@ -599,8 +610,9 @@ def _report(machine, config, results, skipped, gemm, imports):
         f"{LEARNING_RATE:g}; {config['n_train']:,} training images, 1 first epoch + "
         f"{config['epochs']} timed epoch(s); prediction: median of {config['repeats']} "
         f"calls on the 10,000 test images, of {config['single_repeats']} on one image; "
-        f"seed {SEED}; medians over {config['rounds']} interleaved round(s) of "
-        "fresh processes. Ratios are to stock scikeras on TensorFlow.",
+        f"{config['rounds']} interleaved round(s) of fresh processes, round r "
+        f"seeded {SEED} + r: timings are the medians over the rounds, accuracy "
+        "the mean. Ratios are to stock scikeras on TensorFlow.",
         "",
         *_table(results, skipped),
         "",
@@ -642,6 +654,7 @@ def _parse_args(argv):
     parser.add_argument("--out", help="folder for compare.json and compare.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="tensorflow", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
     parser.add_argument("--n-train", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -696,7 +709,7 @@ def main(argv=None):
                 file=sys.stderr,
                 flush=True,
             )
-            rounds[-1].append(_spawn(name, backend, args, timeout))
+            rounds[-1].append(_spawn(name, backend, args, timeout, SEED + round_))
     results = [_merge_rounds(list(rows)) for rows in zip(*rounds)]
     print("running gemm ...", file=sys.stderr, flush=True)
     gemm = _spawn("gemm", "tensorflow", args, timeout)
@@ -711,7 +724,7 @@ def main(argv=None):
         "single_repeats": args.single_repeats,
         "rounds": args.rounds,
         "backends": backends,
-        "seed": SEED,
+        "seeds": [SEED + r for r in range(args.rounds)],
     }
     machine = _machine()
     report = _report(machine, config, results, skipped, gemm, imports)
