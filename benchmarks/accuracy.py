@@ -22,8 +22,10 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+# The benchmarks' folder is on sys.path when this script runs.
+from compare import _cpu_name, _write_atomic
 
 WORKER = r"""
 import json, resource, sys, time
@@ -76,28 +78,7 @@ ANCHORS = [
 
 
 def _machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-def _atomic_write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    return f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def _markdown(results, machine):
@@ -164,8 +145,9 @@ def main(argv=None):
     machine = _machine()
     table = _markdown(results, machine)
     print(table)
-    _atomic_write(args.out / "accuracy.md", table)
-    _atomic_write(
+    args.out.mkdir(parents=True, exist_ok=True)
+    _write_atomic(args.out / "accuracy.md", table)
+    _write_atomic(
         args.out / "accuracy.json",
         json.dumps({"machine": machine, "results": results}, indent=2) + "\n",
     )

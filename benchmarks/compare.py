@@ -448,16 +448,20 @@ def _import_lines(times):
     return [lines[0] + "."]
 
 
-def _machine():
-    cpu = platform.processor() or platform.machine()
+def _cpu_name():
+    """The CPU's model name from /proc/cpuinfo, else what platform knows."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
                 if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
+                    return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return platform.processor() or platform.machine()
+
+
+def _machine():
+    cpu = _cpu_name()
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
