@@ -318,6 +318,7 @@ def _load_network(network_path):
     import keras
 
     import skmnist._augment  # noqa: F401 - registers the distortion layer
+    import skmnist._keras  # noqa: F401 - registers the optimizer and metric
 
     try:
         return keras.saving.load_model(network_path, safe_mode=True)
