@@ -440,7 +440,7 @@ def _import_lines(times):
     lines = [
         f"Import (median of fresh processes): `import sklearn.base` "
         f"{times['sklearn']:.2f} s; `from skmnist import MNISTDenseClassifier` "
-        f"{times['skmnist']:.2f} s (+{times['skmnist'] - times['sklearn']:.2f} s), "
+        f"{times['skmnist']:.2f} s ({times['skmnist'] - times['sklearn']:+.2f} s), "
         f"TensorFlow imported: {'yes' if times['skmnist_imports_tensorflow'] else 'no'}"
     ]
     if "help" in times:
