@@ -13,14 +13,14 @@ on_tensorflow = pytest.mark.skipif(
 )
 
 
-def _train(optimizer, dtype, n_steps=25):
-    """Variables of the shapes of a small dense layer after ``n_steps`` updates."""
+def _train(optimizer, dtype):
+    """Variables of the shapes of a small dense layer after 25 updates."""
     rng = np.random.RandomState(0)
     variables = [
         keras.Variable(rng.normal(size=(7, 5)).astype(dtype)),
         keras.Variable(np.zeros(5, dtype=dtype)),
     ]
-    for _ in range(n_steps):
+    for _ in range(25):
         grads = [rng.normal(size=v.shape).astype(dtype) for v in variables]
         optimizer.apply(grads, variables)
     moments = optimizer._momentums + optimizer._velocities
