@@ -28,11 +28,15 @@ of the process (``ru_maxrss``). Accuracy, on the test images, is the mean
 over the rounds' seeds: after a few epochs one seed's accuracy differs from
 another's by a few tenths of a point.
 
-A last process measures the float32 GEMM rate of NumPy and TensorFlow (and
-JAX with ``--backends tensorflow,jax``) on the matrix products of one batch
-of the network (the best of repeated blocks of calls), and the floor it sets
-for one epoch: forward and backward passes cost 3 x the forward pass's
-FLOPs, times 60,000 samples.
+Each round ends with a process that measures the float32 GEMM rate of NumPy
+and TensorFlow (and JAX with ``--backends tensorflow,jax``) on the matrix
+products of one batch of the network (the best of repeated blocks of calls),
+and the floor it sets for one epoch: forward and backward passes cost 3 x the
+forward pass's FLOPs, times the training samples. The rate of a shared
+machine drifts by half or more over a run, so each contender's "fit / floor"
+is the median over the rounds of its epoch time over the floor of its own
+library (TensorFlow, JAX or NumPy) measured in the same round; the rates
+printed are the medians over the rounds.
 
 Usage::
 
@@ -504,6 +508,39 @@ _TIMED = (
 )
 
 
+def _floor_seconds(gflops, n_samples):
+    """The FLOP floor of one epoch on ``n_samples`` at ``gflops`` GFLOP/s."""
+    return 3 * _forward_flops_per_sample() * n_samples / (gflops * 1e9)
+
+
+def _add_floor_ratios(rows, gemms, n_samples):
+    """Set each round's ``floor_ratio``: its epoch time over that round's floor."""
+    for row, gemm in zip(rows, gemms):
+        # The backend names the library: tensorflow, jax, or numpy for MLP.
+        rates = gemm.get("gflops", {}).get(row["backend"])
+        if "error" in row or rates is None:
+            continue
+        floor = _floor_seconds(rates["network"], n_samples)
+        row["floor_s"] = floor
+        row["floor_ratio"] = row["fit_s_per_epoch"] / floor
+
+
+def _merge_gemms(gemms):
+    """The rounds' GEMM rates: medians per library and product, rounds kept."""
+    failed = [gemm for gemm in gemms if "error" in gemm]
+    if failed:
+        return failed[0]
+    merged = {"name": "gemm", "gflops": {}, "gflops_rounds": []}
+    for library, rates in gemms[0]["gflops"].items():
+        merged["gflops"][library] = {
+            key: statistics.median(gemm["gflops"][library][key] for gemm in gemms)
+            for key in rates
+        }
+    merged["gflops_rounds"] = [gemm["gflops"] for gemm in gemms]
+    merged["peak_rss_mb"] = max(gemm["peak_rss_mb"] for gemm in gemms)
+    return merged
+
+
 def _merge_rounds(rows):
     """One contender's row from its rounds: medians of the timed figures.
 
@@ -518,6 +555,14 @@ def _merge_rounds(rows):
     for key in _TIMED:
         merged[key] = statistics.median(row[key] for row in rows)
     merged["fit_s_per_epoch_rounds"] = [row["fit_s_per_epoch"] for row in rows]
+    # Round 0's floor is not the run's: a ratio only if every round has one.
+    merged.pop("floor_s", None)
+    merged.pop("floor_ratio", None)
+    ratios = [row.get("floor_ratio") for row in rows]
+    if None not in ratios:
+        merged["floor_ratio_rounds"] = ratios
+        merged["floor_ratio"] = statistics.median(ratios)
+        merged["floor_s"] = statistics.median(row["floor_s"] for row in rows)
     merged["accuracy_rounds"] = [row["accuracy"] for row in rows]
     merged["accuracy"] = statistics.fmean(merged["accuracy_rounds"])
     return merged
@@ -534,7 +579,7 @@ def _table(results, skipped):
     )
     header = (
         "| contender | backend | fit s/epoch | first epoch s | predict 10k ms "
-        "| predict 1 ms | peak RSS MB | accuracy | fit / scikeras "
+        "| predict 1 ms | peak RSS MB | accuracy | fit / floor | fit / scikeras "
         "| predict 10k / scikeras | predict 1 / scikeras | RSS / scikeras |"
     )
     lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
@@ -543,9 +588,13 @@ def _table(results, skipped):
         if "fit_s_per_epoch_rounds" in row and len(row["fit_s_per_epoch_rounds"]) > 1:
             rounds = ", ".join(_fmt(v, 3) for v in row["fit_s_per_epoch_rounds"])
             accuracies = ", ".join(_fmt(v, 4) for v in row["accuracy_rounds"])
-            spreads.append(f"{row['name']} ({row['backend']}) {rounds} ({accuracies})")
+            floors = ", ".join(f"{v:.2f}x" for v in row.get("floor_ratio_rounds", []))
+            floors = f"; fit / floor {floors}" if floors else ""
+            spreads.append(
+                f"{row['name']} ({row['backend']}) {rounds} ({accuracies}{floors})"
+            )
         if "error" in row:
-            cells = ["FAILED"] + ["n/a"] * 9
+            cells = ["FAILED"] + ["n/a"] * 10
         else:
             cells = [
                 _fmt(row["fit_s_per_epoch"], 3),
@@ -554,6 +603,7 @@ def _table(results, skipped):
                 _fmt(row["predict_1_ms"], 2),
                 _fmt(row["peak_rss_mb"], 0),
                 _fmt(row["accuracy"], 4),
+                "n/a" if "floor_ratio" not in row else f"{row['floor_ratio']:.2f}x",
                 _ratio(row, reference, "fit_s_per_epoch"),
                 _ratio(row, reference, "predict_test_ms"),
                 _ratio(row, reference, "predict_1_ms"),
@@ -561,12 +611,14 @@ def _table(results, skipped):
             ]
         lines.append("| " + " | ".join([row["name"], row["backend"], *cells]) + " |")
     for name, backend, reason in skipped:
-        cells = [f"skipped: {reason}"] + [""] * 9
+        cells = [f"skipped: {reason}"] + [""] * 10
         lines.append("| " + " | ".join([name, backend, *cells]) + " |")
     if spreads:
         lines += [
             "",
-            "Fit s/epoch (and accuracy) in each round: " + "; ".join(spreads) + ".",
+            "Fit s/epoch (accuracy; fit / floor) in each round: "
+            + "; ".join(spreads)
+            + ".",
         ]
     return lines
 
@@ -577,7 +629,8 @@ def _gemm_lines(gemm, n_train):
     per_sample = _forward_flops_per_sample()
     lines = [
         "float32 GEMM rate on the network's batch products, GFLOP/s "
-        "(best of repeated blocks of calls of about 1 ms):",
+        "(best of repeated blocks of calls of about 1 ms; median over the "
+        "rounds, a process at the end of each):",
         "",
         "| library | " + " | ".join(next(iter(gemm["gflops"].values()))) + " |",
         "|---|" + "---|" * len(next(iter(gemm["gflops"].values()))),
@@ -586,6 +639,20 @@ def _gemm_lines(gemm, n_train):
         lines.append(
             f"| {library} | " + " | ".join(f"{r:.1f}" for r in rates.values()) + " |"
         )
+    if len(gemm.get("gflops_rounds", [])) > 1:
+        lines += [
+            "",
+            "Network rate in each round: "
+            + "; ".join(
+                f"{library} "
+                + ", ".join(
+                    f"{rates[library]['network']:.1f}"
+                    for rates in gemm["gflops_rounds"]
+                )
+                for library in gemm["gflops"]
+            )
+            + " GFLOP/s.",
+        ]
     lines.append("")
     for samples in sorted({FULL_TRAIN, n_train}, reverse=True):
         flops = 3 * per_sample * samples
@@ -704,7 +771,7 @@ def main(argv=None):
             else:
                 runs.append((name, backend))
 
-    rounds = []
+    rounds, gemms = [], []
     for round_ in range(args.rounds):
         rounds.append([])
         for name, backend in runs:
@@ -714,9 +781,16 @@ def main(argv=None):
                 flush=True,
             )
             rounds[-1].append(_spawn(name, backend, args, timeout, SEED + round_))
+        print(
+            f"round {round_ + 1}/{args.rounds}: running gemm ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        gemms.append(_spawn("gemm", "tensorflow", args, timeout))
+    for rows in zip(*rounds):
+        _add_floor_ratios(rows, gemms, args.n_train)
     results = [_merge_rounds(list(rows)) for rows in zip(*rounds)]
-    print("running gemm ...", file=sys.stderr, flush=True)
-    gemm = _spawn("gemm", "tensorflow", args, timeout)
+    gemm = _merge_gemms(gemms)
     print("timing imports ...", file=sys.stderr, flush=True)
     imports = _import_times(3 if args.short else 7)
 

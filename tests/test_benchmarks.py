@@ -1,0 +1,97 @@
+"""The arithmetic of benchmarks/compare.py: floors, ratios and merged rounds."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "compare.py"
+
+
+@pytest.fixture(scope="module")
+def compare():
+    spec = importlib.util.spec_from_file_location("compare", _PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _gemm(tensorflow, jax, numpy=150.0):
+    rates = {"tensorflow": tensorflow, "jax": jax, "numpy": numpy}
+    return {
+        "name": "gemm",
+        "gflops": {lib: {"a": 2 * r, "network": r} for lib, r in rates.items()},
+        "peak_rss_mb": 100.0,
+    }
+
+
+def _row(backend, fit_s_per_epoch):
+    figures = dict.fromkeys(
+        ["first_epoch_s", "fit_s", "predict_test_ms", "predict_1_ms"], 1.0
+    )
+    figures.update(baseline_rss_mb=10.0, peak_rss_mb=20.0, process_s=5.0)
+    return {
+        "name": "skmnist",
+        "backend": backend,
+        "fit_s_per_epoch": fit_s_per_epoch,
+        "accuracy": 0.97,
+        **figures,
+    }
+
+
+def test_floor_is_three_forward_passes_at_the_network_rate(compare):
+    # 784-256-128-10: 2 * (784*256 + 256*128 + 128*10) FLOPs per sample.
+    assert compare._forward_flops_per_sample() == 469_504
+    assert compare._floor_seconds(100.0, 60_000) == pytest.approx(
+        3 * 469_504 * 60_000 / 100e9
+    )
+
+
+def test_each_round_is_divided_by_its_own_rounds_floor(compare):
+    gemms = [_gemm(tensorflow=100.0, jax=200.0), _gemm(tensorflow=50.0, jax=100.0)]
+    floor_tf = [compare._floor_seconds(r, 60_000) for r in (100.0, 50.0)]
+    rows = [_row("tensorflow", 1.0), _row("tensorflow", 1.5)]
+    compare._add_floor_ratios(rows, gemms, 60_000)
+    assert [row["floor_ratio"] for row in rows] == pytest.approx(
+        [1.0 / floor_tf[0], 1.5 / floor_tf[1]]
+    )
+    merged = compare._merge_rounds(rows)
+    assert merged["floor_ratio_rounds"] == pytest.approx(
+        [row["floor_ratio"] for row in rows]
+    )
+    assert merged["floor_ratio"] == pytest.approx(
+        (1.0 / floor_tf[0] + 1.5 / floor_tf[1]) / 2
+    )
+    # The JAX row of the same rounds uses JAX's rate, MLP's NumPy's.
+    jax_rows = [_row("jax", 0.5), _row("jax", 0.5)]
+    compare._add_floor_ratios(jax_rows, gemms, 60_000)
+    assert jax_rows[0]["floor_ratio"] == pytest.approx(
+        0.5 / compare._floor_seconds(200.0, 60_000)
+    )
+    mlp = [_row("numpy", 2.0)]
+    compare._add_floor_ratios(mlp, gemms[:1], 60_000)
+    assert mlp[0]["floor_ratio"] == pytest.approx(
+        2.0 / compare._floor_seconds(150.0, 60_000)
+    )
+
+
+def test_a_failed_round_leaves_no_floor_ratio(compare):
+    rows = [_row("tensorflow", 1.0), _row("tensorflow", 1.0)]
+    gemms = [_gemm(100.0, 200.0), {"name": "gemm", "error": "crashed"}]
+    compare._add_floor_ratios(rows, gemms, 60_000)
+    assert "floor_ratio" in rows[0] and "floor_ratio" not in rows[1]
+    merged = compare._merge_rounds(rows)
+    assert "floor_ratio" not in merged
+    assert compare._merge_gemms(gemms) == gemms[1]
+
+
+def test_gemm_rates_merge_to_their_medians(compare):
+    gemms = [_gemm(100.0, 200.0), _gemm(50.0, 300.0), _gemm(80.0, 100.0)]
+    merged = compare._merge_gemms(gemms)
+    assert merged["gflops"]["tensorflow"] == {"a": 160.0, "network": 80.0}
+    assert merged["gflops"]["jax"]["network"] == 200.0
+    assert merged["gflops_rounds"] == [gemm["gflops"] for gemm in gemms]
+    report = "\n".join(compare._gemm_lines(merged, 60_000))
+    assert "tensorflow 100.0, 50.0, 80.0" in report
+    floor = compare._floor_seconds(80.0, 60_000)
+    assert f"tensorflow {floor:.3f} s" in report
