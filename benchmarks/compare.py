@@ -530,15 +530,19 @@ def _merge_gemms(gemms):
     failed = [gemm for gemm in gemms if "error" in gemm]
     if failed:
         return failed[0]
-    merged = {"name": "gemm", "gflops": {}, "gflops_rounds": []}
-    for library, rates in gemms[0]["gflops"].items():
-        merged["gflops"][library] = {
+    medians = {
+        library: {
             key: statistics.median(gemm["gflops"][library][key] for gemm in gemms)
             for key in rates
         }
-    merged["gflops_rounds"] = [gemm["gflops"] for gemm in gemms]
-    merged["peak_rss_mb"] = max(gemm["peak_rss_mb"] for gemm in gemms)
-    return merged
+        for library, rates in gemms[0]["gflops"].items()
+    }
+    return {
+        "name": "gemm",
+        "gflops": medians,
+        "gflops_rounds": [gemm["gflops"] for gemm in gemms],
+        "peak_rss_mb": max(gemm["peak_rss_mb"] for gemm in gemms),
+    }
 
 
 def _merge_rounds(rows):
@@ -657,7 +661,7 @@ def _gemm_lines(gemm, n_train):
     for samples in sorted({FULL_TRAIN, n_train}, reverse=True):
         flops = 3 * per_sample * samples
         floors = ", ".join(
-            f"{library} {flops / (rates['network'] * 1e9):.3f} s"
+            f"{library} {_floor_seconds(rates['network'], samples):.3f} s"
             for library, rates in gemm["gflops"].items()
         )
         lines.append(
