@@ -172,6 +172,26 @@ CASES = [
         "Negative values in data passed to `sample_weight`",
     ),
     (
+        "predict NaN",
+        lambda c: c["clf"].predict(_with(np.nan, index=(3, 400))),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    (
+        "predict_proba inf",
+        lambda c: c["clf"].predict_proba(_with(-np.inf, index=(5, 0))),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    (
+        "predict NaN in a later chunk",
+        lambda c: c["clf"].predict(
+            np.pad(_with(np.nan, index=(19, 783)), ((9000, 0), (0, 0)))
+        ),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    (
         "wrong feature count",
         lambda c: c["clf"].predict(np.zeros((2, 100))),
         ValueError,
@@ -380,9 +400,12 @@ def test_bad_input_gets_a_clear_error(
         "text_png": tmp_path / "fake.png",
         "write_idx": write_idx_file,
     }
+    from skmnist._keras import DenseNetwork
+
     # Our validation runs before TensorFlow: no Keras training may start.
-    monkeypatch.setattr(
-        keras.Model, "fit", lambda *a, **k: pytest.fail("reached Keras' fit")
-    )
+    for model_class in (keras.Model, DenseNetwork):
+        monkeypatch.setattr(
+            model_class, "fit", lambda *a, **k: pytest.fail("reached Keras' fit")
+        )
     with pytest.raises(error, match=match):
         make_error(context)

@@ -95,3 +95,20 @@ def test_gemm_rates_merge_to_their_medians(compare):
     assert "tensorflow 100.0, 50.0, 80.0" in report
     floor = compare._floor_seconds(80.0, 60_000)
     assert f"tensorflow {floor:.3f} s" in report
+
+
+def test_gemm_rate_takes_the_faster_method_per_product(compare):
+    import numpy as np
+
+    # The same product, once claimed as 1 and once as 1000 products per call:
+    # the rate is the second's, 1000 times the first's to timing noise.
+    one = compare._time_gemms([(np.matmul, 1)], lambda x: x, lambda c: c, 5)
+    both = compare._time_gemms(
+        [(np.matmul, 1), (np.matmul, 1000)], lambda x: x, lambda c: c, 5
+    )
+    assert set(both) == {
+        *(f"128x{k} @ {k}x{n}" for k, n in [(784, 256), (256, 128), (128, 10)]),
+        "network",
+    }
+    for key in one:
+        assert 100 < both[key] / one[key] < 10_000

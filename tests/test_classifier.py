@@ -397,6 +397,46 @@ def test_bad_predict_input_gets_a_clear_error(fitted_classifier):
         fitted_classifier.predict(np.full((2, 784), np.nan))
 
 
+def test_predict_checks_finiteness_on_the_first_product(mnist_small):
+    # X is checked through the sum of X @ W (a third of X's size): any NaN or
+    # infinity reaches it, even behind a zero weight (0 * inf is NaN); an
+    # input whose weights are all zero, which a BLAS skipping zeros would
+    # hide, is checked in X itself.
+    import sklearn
+    from scipy.special import softmax
+
+    X_train, y_train, X_test, _ = mnist_small
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    clf.fit(X_train[:500], y_train[:500])
+    kernel, bias = clf.model_.layers[1].get_weights()
+    kernel[7] = 0.0
+    kernel[9, :8] = 0.0
+    clf.model_.layers[1].set_weights([kernel, bias])
+    X = np.array(X_test[:50], dtype=np.float32)
+    for pixel, value, match in [(7, np.inf, "infinity"), (9, np.nan, "NaN")]:
+        bad = X.copy()
+        bad[4, pixel] = value
+        for method in (clf.predict, clf.predict_proba, clf.predict_log_proba):
+            with pytest.raises(ValueError, match=f"Input X contains {match}"):
+                method(bad)
+    # A BLAS that skips the zero weights: the product is finite, the dead
+    # pixel 7 is checked in X; a finite X whose product overflows passes.
+    bad = X.copy()
+    bad[4, 7] = np.inf
+    finite_product = np.ones((50, 16), dtype=np.float32)
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        clf._check_finite_input(bad, finite_product, np.array([7]))
+    clf._check_finite_input(X, finite_product * np.inf, np.array([7]))
+    with sklearn.config_context(assume_finite=True):
+        assert clf.predict(bad).shape == (50,)
+    # Finite data: the network's forward pass, written out.
+    (W1, W2), (b1, b2) = clf.coefs_, clf.intercepts_
+    logits = np.maximum(X @ W1 + b1, 0) @ W2 + b2
+    np.testing.assert_allclose(
+        clf.predict_proba(X), softmax(logits, axis=1), rtol=1e-5, atol=1e-6
+    )
+
+
 @pytest.mark.slow
 def test_default_pipeline_reaches_98_4_percent_on_full_mnist(mnist):
     from time import perf_counter

@@ -1,11 +1,17 @@
-"""The Keras pieces of the training step: the fused Adam and the accuracy metric."""
+"""The Keras pieces of the training step: the fused Adam, the accuracy metric and
+the network's fit on in-memory arrays."""
 
 import keras
 import numpy as np
 import pytest
 
 from skmnist import MNISTDenseClassifier
-from skmnist._keras import CategoricalAccuracy, FusedAdam
+from skmnist._keras import (
+    CategoricalAccuracy,
+    DenseNetwork,
+    FusedAdam,
+    build_dense_network,
+)
 
 on_tensorflow = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
@@ -103,3 +109,176 @@ def test_network_trains_with_the_fused_adam_and_logit_accuracy(mnist_small):
         X_train[:1000], np.eye(10)[y_train[:1000]], verbose=0, return_dict=True
     )["accuracy"]
     assert keras_accuracy == pytest.approx(clf.score(X_train[:1000], y_train[:1000]))
+
+
+def _network(steps_per_execution=4, **kwargs):
+    model = build_dense_network(
+        {"n_features_in_": 12, "n_classes_": 3},
+        hidden_layer_sizes=(16, 8),
+        seed=0,
+        **kwargs,
+    )
+    model.steps_per_execution = steps_per_execution
+    return model
+
+
+def _data(n=300, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 12)).astype("float32")
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)
+    return X, np.eye(3, dtype="float32")[y], rng.uniform(0.5, 2, n).astype("float32")
+
+
+class _Recorder(keras.callbacks.Callback):
+    def __init__(self, stop_after_batch=None):
+        super().__init__()
+        self.calls = []
+        self.stop_after_batch = stop_after_batch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.calls.append(("epoch", epoch))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.calls.append(("begin", batch))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.calls.append(("end", batch, round(float(logs["loss"]), 4)))
+        if batch == self.stop_after_batch:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.calls.append(("epoch_end", epoch, sorted(logs)))
+
+
+def _weights(model):
+    return [np.array(w) for w in model.get_weights()]
+
+
+@on_tensorflow
+def test_network_fit_on_arrays_matches_keras_fit():
+    # Unshuffled, the in-graph fit takes the batches Keras' tf.data pipeline
+    # takes (300 samples in batches of 32: the last one has 12), so weights,
+    # history and callback calls agree with Keras' own fit.
+    X, Y, weight = _data()
+    X_val, Y_val, _ = _data(60, seed=1)
+    fits = {}
+    for name, fit in [("keras", keras.Model.fit), ("ours", DenseNetwork.fit)]:
+        model, recorder = _network(), _Recorder()
+        history = fit(
+            model,
+            X,
+            Y,
+            batch_size=32,
+            epochs=3,
+            shuffle=False,
+            sample_weight=weight,
+            validation_data=(X_val, Y_val),
+            callbacks=[recorder],
+            verbose=0,
+        )
+        fits[name] = (model, history.history, recorder.calls)
+    (keras_model, keras_history, keras_calls), (model, history, calls) = (
+        fits["keras"],
+        fits["ours"],
+    )
+    assert type(model) is DenseNetwork
+    assert getattr(keras_model, "_array_train", None) is None
+    assert model._array_train is not None  # the in-graph path ran
+    assert int(model.optimizer.iterations) == 3 * 10
+    for ours, theirs in zip(_weights(model), _weights(keras_model)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert sorted(history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    for key in history:
+        np.testing.assert_allclose(history[key], keras_history[key], rtol=1e-5)
+    # Steps per call of 4: hooks at batches 0, 4 and 8, ending (as Keras
+    # counts) at 3, 7 and 11.
+    assert [c[:2] for c in calls[:7]] == [
+        ("epoch", 0),
+        ("begin", 0),
+        ("end", 3),
+        ("begin", 4),
+        ("end", 7),
+        ("begin", 8),
+        ("end", 11),
+    ]
+    assert calls == keras_calls
+
+
+@on_tensorflow
+def test_network_fit_shuffles_from_the_numpy_state():
+    X, Y, _ = _data()
+    results = []
+    for seed in (0, 0, 1):
+        model = _network()
+        np.random.seed(seed)
+        model.fit(X, Y, batch_size=32, epochs=2, verbose=0)
+        results.append(_weights(model))
+    unshuffled = _network()
+    unshuffled.fit(X, Y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(results[0], results[1]):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(results[0][0], results[2][0])
+    assert not np.allclose(results[0][0], _weights(unshuffled)[0])
+
+
+@on_tensorflow
+def test_network_fit_stops_when_a_callback_says_so():
+    X, Y, _ = _data()
+    model = _network()
+    history = model.fit(
+        X,
+        Y,
+        batch_size=32,
+        epochs=5,
+        verbose=0,
+        callbacks=[_Recorder(stop_after_batch=3)],
+    )
+    assert int(model.optimizer.iterations) == 4
+    assert len(history.history["loss"]) == 1
+
+
+@on_tensorflow
+def test_network_fit_follows_a_new_compile():
+    # compile() drops the compiled train function; the in-graph one is
+    # rebuilt with the new optimizer, here one that does not move.
+    X, Y, _ = _data()
+    model = _network()
+    model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    model.compile(
+        optimizer=FusedAdam(learning_rate=0.0),
+        loss="categorical_crossentropy",
+        steps_per_execution=4,
+    )
+    before = _weights(model)
+    history = model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    for a, b in zip(before, _weights(model)):
+        np.testing.assert_array_equal(a, b)
+    assert history.history["loss"][0] > 0
+
+
+@on_tensorflow
+def test_network_fit_leaves_other_inputs_to_keras():
+    # Class weights, a validation split and a dataset take Keras' own fit.
+    import tensorflow as tf
+
+    X, Y, _ = _data()
+    model = _network()
+    model.fit(X, Y, batch_size=32, class_weight={0: 1, 1: 2, 2: 1}, verbose=0)
+    model.fit(X, Y, batch_size=32, validation_split=0.2, verbose=0)
+    model.fit(tf.data.Dataset.from_tensor_slices((X, Y)).batch(32), verbose=0)
+    assert getattr(model, "_array_train", None) is None
+    assert int(model.optimizer.iterations) == 10 + 8 + 10
+
+
+def test_network_saves_and_loads_as_itself(tmp_path):
+    X, Y, _ = _data()
+    model = _network()
+    model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    model.save(tmp_path / "network.keras")
+    again = keras.saving.load_model(tmp_path / "network.keras")
+    assert type(again) is DenseNetwork
+    np.testing.assert_array_equal(
+        again.predict(X, verbose=0), model.predict(X, verbose=0)
+    )
+    again.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    assert int(again.optimizer.iterations) == 2 * 10
