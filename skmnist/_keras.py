@@ -90,14 +90,24 @@ class FusedAdam(keras.optimizers.Adam):
             dtype = variable.dtype
             if dtype not in scalars:
                 scalars[dtype] = self._adam_scalars(tf, dtype, learning_rate)
-            index = self._get_variable_index(variable)
-            tf.raw_ops.ResourceApplyAdam(
-                var=variable.value.handle,
-                m=self._momentums[index].value.handle,
-                v=self._velocities[index].value.handle,
-                grad=tf.cast(gradient, dtype),
-                **scalars[dtype],
-            )
+            self._fused_update(tf, gradient, variable, scalars[dtype])
+
+    def update_step(self, gradient, variable, learning_rate):
+        tf = _tensorflow_backend()
+        if tf is None or self.amsgrad or isinstance(gradient, tf.IndexedSlices):
+            return super().update_step(gradient, variable, learning_rate)
+        scalars = self._adam_scalars(tf, variable.dtype, learning_rate)
+        self._fused_update(tf, gradient, variable, scalars)
+
+    def _fused_update(self, tf, gradient, variable, scalars):
+        index = self._get_variable_index(variable)
+        tf.raw_ops.ResourceApplyAdam(
+            var=variable.handle,
+            m=self._momentums[index].handle,
+            v=self._velocities[index].handle,
+            grad=tf.cast(gradient, variable.dtype),
+            **scalars,
+        )
 
     def _adam_scalars(self, tf, dtype, learning_rate):
         step = tf.cast(self.iterations + 1, dtype)
@@ -110,20 +120,6 @@ class FusedAdam(keras.optimizers.Adam):
             beta1=beta_1,
             beta2=beta_2,
             epsilon=tf.cast(self.epsilon, dtype),
-        )
-
-    def update_step(self, gradient, variable, learning_rate):
-        tf = _tensorflow_backend()
-        if tf is None or self.amsgrad or isinstance(gradient, tf.IndexedSlices):
-            return super().update_step(gradient, variable, learning_rate)
-        dtype = variable.dtype
-        index = self._get_variable_index(variable)
-        tf.raw_ops.ResourceApplyAdam(
-            var=variable.handle,
-            m=self._momentums[index].handle,
-            v=self._velocities[index].handle,
-            grad=tf.cast(gradient, dtype),
-            **self._adam_scalars(tf, dtype, learning_rate),
         )
 
 

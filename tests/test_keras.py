@@ -51,6 +51,22 @@ def test_fused_adam_updates_as_keras_adam(dtype):
     assert np.abs(got[0] - initial).min() > 1e-3
 
 
+@on_tensorflow
+def test_fused_adam_computes_the_step_scalars_once_per_step(monkeypatch):
+    # Outside a distribution strategy the bias corrections are computed once
+    # per update of all the variables, not once per variable.
+    dtypes = []
+    scalars = FusedAdam._adam_scalars
+
+    def counted(self, tf, dtype, learning_rate):
+        dtypes.append(dtype)
+        return scalars(self, tf, dtype, learning_rate)
+
+    monkeypatch.setattr(FusedAdam, "_adam_scalars", counted)
+    _train(FusedAdam(), "float32")  # 25 updates of 2 variables
+    assert len(dtypes) == 25
+
+
 def test_fused_adam_with_amsgrad_is_keras_adam():
     expected = _train(keras.optimizers.Adam(amsgrad=True), "float32")
     got = _train(FusedAdam(amsgrad=True), "float32")
