@@ -244,6 +244,12 @@ class DenseNetwork(keras.Model):
                 steps=n_batches,
                 model=self,
             )
+        if validation_data is not None:
+            # Converted once, not by each epoch's evaluate.
+            val_x, val_y, val_weight = (
+                None if array is None else tf.convert_to_tensor(array)
+                for array in keras.utils.unpack_x_y_sample_weight(validation_data)
+            )
         self.stop_training = False
         train = self._array_train_function(tf)
         size = tf.constant(batch_size, tf.int32)
@@ -273,9 +279,6 @@ class DenseNetwork(keras.Model):
             if validation_data is not None and self._should_eval(
                 epoch, validation_freq
             ):
-                val_x, val_y, val_weight = keras.utils.unpack_x_y_sample_weight(
-                    validation_data
-                )
                 val_logs = self.evaluate(
                     x=val_x,
                     y=val_y,
@@ -338,6 +341,7 @@ class DenseNetwork(keras.Model):
                 tf.while_loop(lambda i: i < end, step, (begin,), parallel_iterations=1)
                 return self.get_metrics_result()
 
+            # Keras' own train function marks the compile this one traces.
             self.make_train_function()
             self._array_train = tf.function(train_steps, reduce_retracing=True)
         return self._array_train
