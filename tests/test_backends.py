@@ -82,3 +82,20 @@ def test_fit_predict_save_load_on_jax(mnist_small, tmp_path):
     assert result["equal_predict"] and result["equal_proba"]
     assert result["float64_network_dtype"] == "float32"
     assert result["augmented_score"] > 0.3 and result["distortion_changes_images"]
+
+
+@pytest.mark.skipif(
+    not HAS_JAX, reason="jax is not installed (pip install 'skmnist[jax]')"
+)
+def test_network_fit_on_arrays_on_jax():
+    # The network's own fit (batches gathered in a compiled loop around Keras'
+    # stateless train step) against Keras' fit: tests/test_keras.py's fit
+    # tests, run again with KERAS_BACKEND=jax.
+    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    here = os.path.dirname(__file__)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += [os.path.join(here, "test_keras.py"), "-k", "network_fit", "-rs"]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    summary = proc.stdout.strip().splitlines()[-1]
+    assert " 7 passed" in f" {summary}" and "skipped" not in summary, summary

@@ -170,7 +170,6 @@ def _weights(model):
     return [np.array(w) for w in model.get_weights()]
 
 
-@on_tensorflow
 def test_network_fit_on_arrays_matches_keras_fit():
     # Unshuffled, the in-graph fit takes the batches Keras' tf.data pipeline
     # takes (300 samples in batches of 32: the last one has 12), so weights,
@@ -220,7 +219,6 @@ def test_network_fit_on_arrays_matches_keras_fit():
     assert calls == keras_calls
 
 
-@on_tensorflow
 def test_network_fit_shuffles_from_the_numpy_state():
     X, Y, _ = _data()
     results = []
@@ -237,7 +235,6 @@ def test_network_fit_shuffles_from_the_numpy_state():
     assert not np.allclose(results[0][0], _weights(unshuffled)[0])
 
 
-@on_tensorflow
 def test_network_fit_stops_when_a_callback_says_so():
     X, Y, _ = _data()
     model = _network()
@@ -253,7 +250,65 @@ def test_network_fit_stops_when_a_callback_says_so():
     assert len(history.history["loss"]) == 1
 
 
-@on_tensorflow
+class _WeightReader(keras.callbacks.Callback):
+    """Reads the first kernel after every call (on JAX, Keras syncs it then)."""
+
+    def __init__(self):
+        super().__init__()
+        self.sums = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.sums.append(float(np.sum(self.model.get_weights()[0])))
+
+
+def test_network_fit_shows_callbacks_the_current_weights():
+    # A callback that reads the weights between two calls sees those of the
+    # last step, as in Keras' fit (on JAX, reading them syncs the stateless
+    # train step's state back into the variables, and training goes on from
+    # there).
+    X, Y, _ = _data()
+    readers = {}
+    for name, fit in [("keras", keras.Model.fit), ("ours", DenseNetwork.fit)]:
+        model, readers[name] = _network(), _WeightReader()
+        fit(
+            model,
+            X,
+            Y,
+            batch_size=32,
+            epochs=2,
+            shuffle=False,
+            verbose=0,
+            callbacks=[readers[name]],
+        )
+    assert len(readers["ours"].sums) == 2 * 3
+    assert len(set(readers["ours"].sums)) == 6  # every call moved the weights
+    np.testing.assert_allclose(readers["ours"].sums, readers["keras"].sums, rtol=1e-5)
+
+
+class _Interrupt(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch >= 7:
+            raise KeyboardInterrupt
+
+
+def test_network_fit_keeps_the_weights_of_an_interrupted_fit():
+    # Interrupted after the second call (8 steps): the variables hold the
+    # weights of those steps (on JAX they are written back from the train
+    # step's state), and fitting goes on from them.
+    X, Y, _ = _data()
+    model, reference = _network(), _network()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(
+            X, Y, batch_size=32, shuffle=False, verbose=0, callbacks=[_Interrupt()]
+        )
+    reference.fit(X[:256], Y[:256], batch_size=32, shuffle=False, verbose=0)
+    assert int(model.optimizer.iterations) == 8
+    for ours, theirs in zip(_weights(model), _weights(reference)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    assert int(model.optimizer.iterations) == 8 + 10
+
+
 def test_network_fit_follows_a_new_compile():
     # compile() drops the compiled train function; the in-graph one is
     # rebuilt with the new optimizer, here one that does not move.
@@ -272,16 +327,26 @@ def test_network_fit_follows_a_new_compile():
     assert history.history["loss"][0] > 0
 
 
-@on_tensorflow
+class _Batches(keras.utils.PyDataset):
+    def __init__(self, X, Y, batch_size):
+        super().__init__()
+        self.X, self.Y, self.batch_size = X, Y, batch_size
+
+    def __len__(self):
+        return -(-len(self.X) // self.batch_size)
+
+    def __getitem__(self, i):
+        rows = slice(i * self.batch_size, (i + 1) * self.batch_size)
+        return self.X[rows], self.Y[rows]
+
+
 def test_network_fit_leaves_other_inputs_to_keras():
     # Class weights, a validation split and a dataset take Keras' own fit.
-    import tensorflow as tf
-
     X, Y, _ = _data()
     model = _network()
     model.fit(X, Y, batch_size=32, class_weight={0: 1, 1: 2, 2: 1}, verbose=0)
     model.fit(X, Y, batch_size=32, validation_split=0.2, verbose=0)
-    model.fit(tf.data.Dataset.from_tensor_slices((X, Y)).batch(32), verbose=0)
+    model.fit(_Batches(X, Y, 32), verbose=0)
     assert getattr(model, "_array_train", None) is None
     assert int(model.optimizer.iterations) == 10 + 8 + 10
 
