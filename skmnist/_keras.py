@@ -16,10 +16,33 @@ from contextlib import contextmanager
 
 import keras
 import numpy as np
-from scikeras.wrappers import KerasClassifier
 
 from skmnist._threads import configure_tensorflow_threads
 from skmnist.preprocessing import OneHotLabelEncoder
+
+
+def _import_scikeras_wrappers():
+    """scikeras' wrappers, without TensorFlow on another Keras backend.
+
+    ``scikeras.utils.random_state`` imports TensorFlow when it can, for the
+    ``random_state`` of scikeras' estimators, which skmnist does not use (it
+    seeds the fit itself, see :func:`random_seed_scope`). On JAX that import
+    costs seconds and hundreds of MB for nothing: it is blocked (a ``None``
+    in ``sys.modules`` makes ``import tensorflow`` raise ImportError, which
+    scikeras handles) while scikeras loads, and allowed again afterwards.
+    """
+    block = keras.backend.backend() != "tensorflow" and "tensorflow" not in sys.modules
+    if block:
+        sys.modules["tensorflow"] = None
+    try:
+        from scikeras.wrappers import KerasClassifier
+    finally:
+        if block:
+            del sys.modules["tensorflow"]
+    return KerasClassifier
+
+
+KerasClassifier = _import_scikeras_wrappers()
 
 # Before TensorFlow runs anything: n_jobs parallel fits share the cores.
 configure_tensorflow_threads()

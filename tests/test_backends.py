@@ -28,6 +28,7 @@ params = dict(hidden_layer_sizes=(32,), epochs=2, batch_size=32, learning_rate=0
 clf = MNISTDenseClassifier(**params, random_state=0).fit(X, y)
 proba = clf.predict_proba(X_test)
 again = MNISTDenseClassifier(**params, random_state=0).fit(X, y).predict_proba(X_test)
+tensorflow_imported = "tensorflow" in sys.modules  # Keras' saving imports it
 save_model(clf, sys.argv[2])
 loaded = load_model(sys.argv[2])
 # float64 data: a float32 network without JAX's 64-bit mode, and no warning
@@ -48,6 +49,7 @@ print(json.dumps({
     "equal_predict": bool(np.array_equal(clf.predict(X_test), loaded.predict(X_test))),
     "equal_proba": bool(np.array_equal(proba, loaded.predict_proba(X_test))),
     "float64_network_dtype": str(clf64.predict_proba(X[:2]).dtype),
+    "tensorflow_imported": tensorflow_imported,
 }))
 """
 
@@ -82,6 +84,9 @@ def test_fit_predict_save_load_on_jax(mnist_small, tmp_path):
     assert result["equal_predict"] and result["equal_proba"]
     assert result["float64_network_dtype"] == "float32"
     assert result["augmented_score"] > 0.3 and result["distortion_changes_images"]
+    # Fit and predict on JAX do not load TensorFlow (scikeras would, for a
+    # random_state skmnist does not use).
+    assert not result["tensorflow_imported"]
 
 
 @pytest.mark.skipif(

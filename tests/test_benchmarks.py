@@ -112,3 +112,28 @@ def test_gemm_rate_takes_the_faster_method_per_product(compare):
     }
     for key in one:
         assert 100 < both[key] / one[key] < 10_000
+
+
+def test_import_cost_is_the_median_of_alternated_pairs(compare, monkeypatch):
+    # Fresh processes alternate sklearn, skmnist, sklearn, ...; the cost is
+    # the median of each pair's difference, not the difference of medians.
+    durations = iter([1.0, 1.2, 3.0, 3.1, 1.1, 1.4])  # pairs: +0.2, +0.1, +0.3
+    now = [0.0]
+
+    class Proc:
+        stdout = "NO-TF\n"
+
+    def fake_run(command, **kwargs):
+        now[0] += next(durations)
+        return Proc()
+
+    monkeypatch.setattr(compare.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(compare.subprocess, "run", fake_run)
+    monkeypatch.setattr(compare.os.path, "exists", lambda path: False)
+    times = compare._import_times(3)
+    assert times["sklearn"] == pytest.approx(1.1)
+    assert times["skmnist"] == pytest.approx(1.4)
+    assert times["skmnist_cost"] == pytest.approx(0.2)
+    assert times["skmnist_imports_tensorflow"] is False
+    (line,) = compare._import_lines(times)
+    assert "3 alternated pairs" in line and "+0.20 s" in line
