@@ -171,7 +171,7 @@ def _weights(model):
 
 
 def test_network_fit_on_arrays_matches_keras_fit():
-    # Unshuffled, the in-graph fit takes the batches Keras' tf.data pipeline
+    # Unshuffled, the in-graph fit takes the batches Keras' input pipeline
     # takes (300 samples in batches of 32: the last one has 12), so weights,
     # history and callback calls agree with Keras' own fit.
     X, Y, weight = _data()
