@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skmnist._arrays import aligned_array
 from skmnist.augmentation import RandomDistortion
 
 __all__ = ["MNISTDenseClassifier"]
@@ -408,12 +409,15 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             self.augmentation._validate_params()
         fitted = hasattr(self, "model_")
         new_network = not fitted or not (incremental or self.warm_start)
+        X = _flatten_images(X)
+        dtype = self._fit_dtype(new_network)
+        # Integer pixels (MNIST's uint8) cannot be NaN or infinite, and they
+        # are converted here into memory the network's tensors can share.
+        integral = isinstance(X, np.ndarray) and X.dtype.kind in "biu"
+        if integral:
+            X = aligned_array(X, dtype[0] if isinstance(dtype, list) else dtype)
         X, y = validate_data(
-            self,
-            _flatten_images(X),
-            y,
-            dtype=self._fit_dtype(new_network),
-            reset=new_network,
+            self, X, y, dtype=dtype, reset=new_network, ensure_all_finite=not integral
         )
         check_classification_targets(y)
         classes = self._check_classes(y, classes, incremental, new_network)

@@ -124,6 +124,22 @@ def test_fits_raw_uint8_images_and_dataframes(mnist):
         clf.predict(train.data[:5] / 255)
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.int64, bool])
+def test_integer_pixels_train_as_their_float32_values(mnist, dtype):
+    # skmnist converts integer pixels itself, into memory the network's
+    # tensors share, and skips their finiteness check: the fit is the fit on
+    # the same values in float32.
+    train, _ = mnist
+    X, y = train.data[:300].astype(dtype), train.target[:300]
+    params = {**FAST, "random_state": 0}
+    ours = MNISTDenseClassifier(**params).fit(X, y)
+    floats = MNISTDenseClassifier(**params).fit(X.astype(np.float32), y)
+    assert ours.model_.inputs[0].dtype == "float32"
+    for a, b in zip(ours.model_.get_weights(), floats.model_.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(ours.history_["loss"], floats.history_["loss"])
+
+
 def test_string_labels(mnist_small):
     X_train, y_train, X_test, _ = mnist_small
     names = np.array(

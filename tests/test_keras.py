@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 
 from skmnist import MNISTDenseClassifier
+from skmnist._arrays import ALIGNMENT, aligned_array
 from skmnist._keras import (
     CategoricalAccuracy,
     DenseNetwork,
     FusedAdam,
+    _JaxSteps,
+    _TensorFlowSteps,
     build_dense_network,
 )
 
@@ -307,6 +310,28 @@ def test_network_fit_keeps_the_weights_of_an_interrupted_fit():
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
     assert int(model.optimizer.iterations) == 8 + 10
+
+
+def test_network_fit_shares_aligned_arrays_with_the_backend():
+    # An aligned, C-contiguous array becomes the fit's tensor without a copy
+    # (TensorFlow takes it through DLPack, JAX's device_put aliases it): a
+    # change to the array shows in the tensor. Any other array is copied once
+    # into aligned memory.
+    X, Y, _ = _data()
+    buffer = aligned_array(np.zeros(X.size + 1, np.float32))
+    unaligned = buffer[1:].reshape(X.shape)  # 4 bytes past a boundary
+    unaligned[...] = X
+    aligned = aligned_array(unaligned)  # a copy, on a boundary
+    assert unaligned.ctypes.data % ALIGNMENT != 0
+    assert aligned.ctypes.data % ALIGNMENT == 0
+    on_tf = keras.backend.backend() == "tensorflow"
+    steps = (_TensorFlowSteps if on_tf else _JaxSteps)(_network(), [aligned, Y], 32)
+    copied = steps.convert(unaligned)
+    aligned[0, 0] = unaligned[0, 0] = 12345.0
+    assert float(steps.data[0][0, 0]) == 12345.0
+    assert float(copied[0, 0]) == X[0, 0]
+    np.testing.assert_array_equal(np.asarray(copied), X)
+    np.testing.assert_array_equal(np.asarray(steps.data[1]), Y)
 
 
 def test_network_fit_follows_a_new_compile():
