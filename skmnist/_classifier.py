@@ -4,7 +4,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -859,6 +858,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             )
         _, counts = np.unique(y, return_counts=True)
         stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
+        # Imported here: sklearn.model_selection loads sklearn.metrics and
+        # sklearn.preprocessing (and rich, for their progress bars): 0.12 s
+        # of `from skmnist import MNISTDenseClassifier` in -X importtime.
+        from sklearn.model_selection import train_test_split
+
         arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
         parts = train_test_split(
             *arrays, test_size=n_val, random_state=seed, stratify=stratify

@@ -193,11 +193,13 @@ class DenseNetwork(keras.Model):
     A :class:`keras.Model` built from inputs and outputs, as ``keras.Model``
     builds it. On the TensorFlow and JAX backends its ``fit`` on NumPy arrays
     runs Keras' own epoch loop (callbacks, progress bar, validation, history,
-    ``stop_training``) without Keras' input pipeline: the arrays are converted
-    to tensors once per fit, each epoch's order is drawn on the host, and
-    every compiled call gathers its ``steps_per_execution`` batches from the
-    tensors by index inside one compiled loop (a ``tf.while_loop``, or a
-    ``jax.lax.fori_loop`` around Keras' stateless train step). TensorFlow's
+    ``stop_training``) without Keras' input pipeline: the arrays become
+    tensors once per fit (sharing aligned memory, see ``aligned_array``),
+    each epoch's order is drawn on the host, and every compiled call gathers
+    its ``steps_per_execution`` batches of a fixed size from the tensors by
+    index inside one compiled loop (a ``tf.while_loop``, or a
+    ``jax.lax.fori_loop`` around Keras' stateless train step; the shorter
+    last batch of an epoch is a call of its own). TensorFlow's
     pipeline hands every batch over between threads, and Keras' JAX loop
     dispatches every step from Python; on 2 CPU cores, leaving them out makes
     an epoch of the MNIST network about 1.14x (TensorFlow) and 1.17x (JAX)

@@ -140,6 +140,21 @@ def test_integer_pixels_train_as_their_float32_values(mnist, dtype):
     np.testing.assert_array_equal(ours.history_["loss"], floats.history_["loss"])
 
 
+def test_import_loads_neither_keras_nor_the_heavier_sklearn_modules():
+    # The classifier's module loads what sklearn.base loads and little more:
+    # Keras and TensorFlow come with the first fit, train_test_split (whose
+    # sklearn.model_selection loads sklearn.metrics, sklearn.preprocessing
+    # and rich) with the first early-stopping split.
+    code = (
+        "import sys\n"
+        "from skmnist import MNISTDenseClassifier\n"
+        "heavy = {'tensorflow', 'keras', 'scikeras', 'jax', 'sklearn.model_selection',"
+        " 'sklearn.metrics', 'sklearn.preprocessing', 'rich'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_string_labels(mnist_small):
     X_train, y_train, X_test, _ = mnist_small
     names = np.array(
