@@ -222,6 +222,23 @@ def test_network_fit_on_arrays_matches_keras_fit():
     assert calls == keras_calls
 
 
+def test_network_fit_of_fewer_samples_than_a_batch_matches_keras_fit():
+    # No full batch: every step is the epoch's shorter last batch, a call of
+    # its own (compiled for its size), as Keras takes it.
+    X, Y, _ = _data(10)
+    fits = {}
+    for name, fit in [("keras", keras.Model.fit), ("ours", DenseNetwork.fit)]:
+        model = _network()
+        history = fit(model, X, Y, batch_size=32, epochs=3, shuffle=False, verbose=0)
+        fits[name] = (model, history.history)
+    (keras_model, keras_history), (model, history) = fits["keras"], fits["ours"]
+    assert model._array_train is not None  # the in-graph path ran
+    assert int(model.optimizer.iterations) == 3
+    for ours, theirs in zip(_weights(model), _weights(keras_model)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(history["loss"], keras_history["loss"], rtol=1e-5)
+
+
 def test_network_fit_shuffles_from_the_numpy_state():
     X, Y, _ = _data()
     results = []
