@@ -103,4 +103,4 @@ def test_network_fit_on_arrays_on_jax():
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:]
     summary = proc.stdout.strip().splitlines()[-1]
-    assert " 9 passed" in f" {summary}" and "skipped" not in summary, summary
+    assert " 12 passed" in f" {summary}" and "skipped" not in summary, summary

@@ -10,7 +10,9 @@ from skmnist._arrays import ALIGNMENT, aligned_array
 from skmnist._keras import (
     CategoricalAccuracy,
     DenseNetwork,
+    EarlyStopping,
     FusedAdam,
+    ReduceLROnPlateau,
     _JaxSteps,
     _TensorFlowSteps,
     build_dense_network,
@@ -279,6 +281,59 @@ class _WeightReader(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.sums.append(float(np.sum(self.model.get_weights()[0])))
+
+
+@pytest.mark.parametrize(
+    "ours, stock",
+    [
+        (EarlyStopping, keras.callbacks.EarlyStopping),
+        (ReduceLROnPlateau, keras.callbacks.ReduceLROnPlateau),
+    ],
+)
+@pytest.mark.parametrize("mode", ["min", "max", "auto"])
+@pytest.mark.parametrize("min_delta", [0.0, 0.05])
+def test_stopping_rules_compare_as_keras_in_python(ours, stock, mode, min_delta):
+    callbacks = [
+        cls(monitor="loss", mode=mode, min_delta=min_delta) for cls in (ours, stock)
+    ]
+    for callback in callbacks:
+        callback._set_monitor_op()
+    host, keras_callback = callbacks
+    values = [0.5, 0.9, 0.96, 1.0, 1.2, np.float32(0.5), np.nan, np.inf]
+    assert host._is_improvement(0.5, None) is True
+    for value in values:
+        for reference in [0.5, 1.0, np.float32(1.0), np.nan, np.inf]:
+            expected = bool(keras_callback._is_improvement(value, reference))
+            assert host._is_improvement(value, reference) is expected, (
+                value,
+                reference,
+            )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"early_stopping": True},
+        {"learning_rate_schedule": "adaptive"},
+    ],
+)
+def test_network_fit_stopping_rules_never_compare_through_the_backend(
+    monkeypatch, params
+):
+    # Keras' own comparison (keras.ops.less) dispatches to the backend each
+    # epoch and, on JAX, compiles two XLA programs at the first one.
+    def backend_comparison(self, monitor_value, reference_value):
+        raise AssertionError(f"{type(self).__name__} compared through keras.ops")
+
+    monitor_callback = keras.callbacks.EarlyStopping.__mro__[1]
+    monkeypatch.setattr(monitor_callback, "_is_improvement", backend_comparison)
+    X, Y, _ = _data()
+    clf = MNISTDenseClassifier(
+        hidden_layer_sizes=(8,), epochs=4, n_iter_no_change=10, random_state=0
+    )
+    clf.set_params(**params).fit(X, Y.argmax(axis=1))
+    assert clf.n_iter_ == 4
 
 
 def test_network_fit_shows_callbacks_the_current_weights():
