@@ -109,9 +109,42 @@ def test_gemm_rate_takes_the_faster_method_per_product(compare):
     assert set(both) == {
         *(f"128x{k} @ {k}x{n}" for k, n in [(784, 256), (256, 128), (128, 10)]),
         "network",
+        compare.BEST_BLOCK,
     }
     for key in one:
         assert 100 < both[key] / one[key] < 10_000
+
+
+def test_gemm_rate_is_the_median_blocks_and_the_best_is_kept(compare, monkeypatch):
+    # Blocks of 1, 2 and 4 ms per product: the rate is the 2 ms block's, the
+    # best-block rate the 1 ms block's, twice it.
+    monkeypatch.setattr(
+        compare, "_timings", lambda call, repeats, inner=1: [4e-3, 1e-3, 2e-3]
+    )
+    rates = compare._time_gemms([(lambda a, b: None, 1)], lambda x: x, id, 3)
+    flops = [2 * m * k * n for m, k, n in compare._gemm_shapes()]
+    assert rates["128x784 @ 784x256"] == pytest.approx(flops[0] / 2e-3 / 1e9)
+    assert rates["network"] == pytest.approx(sum(flops) / (3 * 2e-3) / 1e9)
+    assert rates[compare.BEST_BLOCK] == pytest.approx(2 * rates["network"])
+
+
+def test_best_block_floor_ratios_are_kept_beside_the_floors(compare):
+    gemms = [_gemm(100.0, 200.0), _gemm(50.0, 100.0)]
+    for gemm, best in zip(gemms, (400.0, 300.0)):
+        gemm["gflops"]["jax"][compare.BEST_BLOCK] = best
+    rows = [_row("jax", 0.5), _row("jax", 0.6)]
+    compare._add_floor_ratios(rows, gemms, 60_000)
+    best = [0.5 / compare._floor_seconds(400.0, 60_000)]
+    best.append(0.6 / compare._floor_seconds(300.0, 60_000))
+    merged = compare._merge_rounds(rows)
+    assert merged["best_block_floor_ratio_rounds"] == pytest.approx(best)
+    assert merged["best_block_floor_ratio"] == pytest.approx(sum(best) / 2)
+    assert merged["floor_ratio"] < merged["best_block_floor_ratio"]
+    table = "\n".join(compare._table([merged], []))
+    assert "at the best block's rate " + ", ".join(f"{v:.2f}x" for v in best) in table
+    report = "\n".join(compare._gemm_lines(compare._merge_gemms(gemms), 60_000))
+    floor = compare._floor_seconds(350.0, 60_000)
+    assert f"(at the best block's rate: jax {floor:.3f} s)" in report
 
 
 def test_import_cost_is_the_median_of_alternated_pairs(compare, monkeypatch):
