@@ -32,19 +32,21 @@ Each round ends with a process that measures the float32 GEMM rate of NumPy
 and TensorFlow (and JAX with ``--backends tensorflow,jax``) on the matrix
 products of one batch of the network, and the floor it sets for one epoch:
 forward and backward passes cost 3 x the forward pass's FLOPs, times the
-training samples. Each product is timed in repeated blocks of calls of about
-1 ms (for TensorFlow and JAX with the better of one product per call and of
-a compiled loop of 16, since a call from Python alone can halve TensorFlow's
-rate), and its rate is the median block's. The median, not the best: the
-epoch it is compared with is a mean over seconds of work, while the best of
-several hundred 1 ms blocks is a quiet moment's rate, one that rises with the
-number of blocks (on the 2-core machine of the README, 16 to 34% above the
-median for TensorFlow and JAX). The network's rate in the best block, and
-each contender's ratio to the floor it gives, are printed beside them. The
-rate of a shared machine drifts by half or more over a run, so each
-contender's "fit / floor" is the median over the rounds of its epoch time
-over the floor of its own library (TensorFlow, JAX or NumPy) measured in the
-same round; the rates printed are the medians over the rounds.
+training samples. Each product is timed in repeated blocks of as many calls
+as about 1 ms holds, or of one call where a call takes longer (0.2 to 9 ms
+a block on the README's machine; for TensorFlow and JAX with the better of
+one product per call and of a compiled loop of 16, since a call from Python
+alone can halve TensorFlow's rate), and its rate is the median block's. The
+median, not the best: the epoch it is compared with is a mean over seconds
+of work, while the best of several hundred blocks of milliseconds is a quiet
+moment's rate, one that rises with the number of blocks (on the 2-core
+machine of the README, 16 to 34% above the median for TensorFlow and JAX).
+The network's rate in the best block, and each contender's ratio to the
+floor it gives, are printed beside them. The rate of a shared machine drifts
+by half or more over a run, so each contender's "fit / floor" is the median
+over the rounds of its epoch time over the floor of its own library
+(TensorFlow, JAX or NumPy) measured in the same round; the rates printed are
+the medians over the rounds.
 
 Usage::
 
@@ -323,7 +325,8 @@ def _time_gemms(methods, make, sync, repeats):
 
     ``methods`` are ``(matmul, products)`` pairs: ``matmul(a, b)`` computes
     ``products`` products of ``a`` and ``b``. Each product is timed in
-    ``repeats`` blocks of calls of about 1 ms. Its rate is the median block's
+    ``repeats`` blocks of calls (about 1 ms, or one call where a call takes
+    longer). Its rate is the median block's
     of the fastest method, the rate a fit sees over an epoch; the best
     block's, a quiet moment's, is kept as ``BEST_BLOCK`` for the network.
     """
@@ -390,7 +393,7 @@ def _jax_product_loop(jax):
 def _run_gemm(args):
     import numpy as np
 
-    # About 0.7 s of 1 ms blocks per product and method in a full run.
+    # 700 blocks per product and method in a full run (about 30 s in all).
     repeats = 100 * args.repeats
     results = {
         "numpy": _time_gemms([(np.matmul, 1)], lambda x: x, lambda c: c, repeats)
@@ -650,18 +653,13 @@ def _merge_rounds(rows):
         merged[key] = statistics.median(row[key] for row in rows)
     merged["fit_s_per_epoch_rounds"] = [row["fit_s_per_epoch"] for row in rows]
     # Round 0's floor is not the run's: a ratio only if every round has one.
-    merged.pop("floor_s", None)
-    merged.pop("floor_ratio", None)
-    merged.pop("best_block_floor_ratio", None)
-    ratios = [row.get("floor_ratio") for row in rows]
-    if None not in ratios:
-        merged["floor_ratio_rounds"] = ratios
-        merged["floor_ratio"] = statistics.median(ratios)
-        merged["floor_s"] = statistics.median(row["floor_s"] for row in rows)
-    best = [row.get("best_block_floor_ratio") for row in rows]
-    if None not in best:
-        merged["best_block_floor_ratio_rounds"] = best
-        merged["best_block_floor_ratio"] = statistics.median(best)
+    for key in ("floor_s", "floor_ratio", "best_block_floor_ratio"):
+        merged.pop(key, None)
+        values = [row.get(key) for row in rows]
+        if None not in values:
+            merged[key] = statistics.median(values)
+            if key != "floor_s":
+                merged[f"{key}_rounds"] = values
     merged["accuracy_rounds"] = [row["accuracy"] for row in rows]
     merged["accuracy"] = statistics.fmean(merged["accuracy_rounds"])
     return merged
@@ -733,7 +731,8 @@ def _gemm_lines(gemm, n_train):
     per_sample = _forward_flops_per_sample()
     lines = [
         "float32 GEMM rate on the network's batch products, GFLOP/s "
-        "(median of repeated blocks of calls of about 1 ms, and the network's "
+        "(median of repeated blocks of calls of about 1 ms or of one longer "
+        "call, and the network's "
         "rate in the best block; TensorFlow and JAX: "
         f"the better of one product per call and a compiled loop of "
         f"{PRODUCTS_PER_LOOP}; median over the rounds, a process at the end "
