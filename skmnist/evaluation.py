@@ -9,13 +9,11 @@ TensorFlow, and matplotlib is imported only to draw.
 """
 
 import base64
-import contextlib
 import html
 import json
 import math
 import os
 import platform
-import secrets
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 
@@ -27,6 +25,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 from sklearn.utils.multiclass import unique_labels
+
+from skmnist._io import atomic_write as _atomic_write
 
 __all__ = ["EvaluationReport"]
 
@@ -159,31 +159,6 @@ def _estimator_params(estimator):
 
     params = estimator.get_params(deep=True)
     return {key: value for key, value in sorted(params.items()) if plain(value)}
-
-
-def _atomic_write(path, data):
-    """Write ``data`` (bytes or str) to ``path`` atomically.
-
-    The content goes to a temporary file in the same folder, flushed to disk,
-    then renamed over ``path`` with :func:`os.replace`: readers see the old
-    file or the new one, never part of one. The temporary file is removed if
-    anything fails.
-    """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    folder, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _confidence(y_proba, proba_labels, y_pred):
