@@ -93,7 +93,7 @@ def _add_model_options(parser, *, grid=False):
     parser.add_argument(
         "--dropout",
         type=_fraction,
-        help="dropout after each hidden layer (default: 0.2)",
+        help="dropout after each hidden layer (default: 0.2, the default preset's)",
     )
     parser.add_argument(
         "--learning-rate",

@@ -11,8 +11,8 @@ __all__ = ["PRESETS", "make_mnist_pipeline"]
 
 #: Named classifier configurations for :func:`make_mnist_pipeline`.
 #:
-#: ``"default"``: the classifier's defaults (256-128, dropout 0.2, a cosine
-#: learning-rate decay), 12 epochs on lightly distorted training images:
+#: ``"default"``: the classifier's defaults (256-128, a cosine
+#: learning-rate decay) with dropout 0.2, 12 epochs on lightly distorted training images:
 #: 98.7% test accuracy in 35 s on 2 CPU cores (98.9% in 18 s on JAX).
 #:
 #: ``"best-dense"``: the most accurate dense network we train on 2 CPU cores
@@ -23,6 +23,7 @@ __all__ = ["PRESETS", "make_mnist_pipeline"]
 #: accuracy table and ``benchmarks/accuracy.py``).
 PRESETS = {
     "default": {
+        "dropout": 0.2,
         "epochs": 12,
         "augmentation": RandomDistortion(shift=1.0, rotation=5.0, scale=0.05),
     },
