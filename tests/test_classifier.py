@@ -205,6 +205,8 @@ def test_same_random_state_is_bitwise_identical_across_processes(mnist, tmp_path
         .fit(X, train.target[:1000])
         .predict_proba(X[:200])
     )
+    # Bitwise: the documented promise for the same seed, the same shapes and
+    # the same machine (and thread count), whatever the process.
     np.testing.assert_array_equal(results[0], results[1])
     np.testing.assert_array_equal(results[0], here)
 

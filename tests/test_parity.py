@@ -75,6 +75,8 @@ def test_zero_weight_removes_a_sample(mnist_small):
     removed = MNISTDenseClassifier(**SMALL, epochs=2).fit(
         X[:1000][keep], y[:1000][keep]
     )
+    # Bitwise: the zero weights remove their rows and the others become
+    # exactly 1.0, so both fits run the same operations on the same shapes.
     np.testing.assert_array_equal(
         weighted.predict_proba(X_test), removed.predict_proba(X_test)
     )

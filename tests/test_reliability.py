@@ -24,6 +24,31 @@ class _InterruptAt(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
+# Products of 2,048 and of 5,000 rows (or from concurrent threads) may take
+# different BLAS kernels and blockings, which sum a row's products in another
+# order: float32 results then differ in the last bits (issue 26: up to
+# 4.2e-7 on probabilities with OpenBLAS 0.3.31's Haswell kernels on an AMD
+# EPYC). A float32 epsilon is 1.2e-7, so rtol=1e-5 leaves room for the
+# roundings of a 784-term dot product, and atol=1e-7 covers probabilities
+# near 0.
+RTOL, ATOL = 1e-5, 1e-7
+
+
+def _assert_same_predictions(got, want):
+    """Equal to float32 rounding, with the same label wherever that is decided.
+
+    The labels must agree on every row whose two largest probabilities are
+    further apart than the tolerance (a near tie may flip under rounding).
+    """
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    top2 = np.sort(want, axis=1)[:, -2:]
+    decided = top2[:, 1] - top2[:, 0] > 2 * (RTOL * top2[:, 1] + ATOL)
+    assert decided.mean() > 0.99
+    np.testing.assert_array_equal(
+        got[decided].argmax(axis=1), want[decided].argmax(axis=1)
+    )
+
+
 def test_interrupted_first_fit_leaves_the_estimator_unfitted(mnist_small):
     from sklearn.exceptions import NotFittedError
 
@@ -104,8 +129,10 @@ def test_predict_from_four_threads_equals_sequential(fitted_classifier, mnist):
     for thread in threads:
         thread.join(timeout=120)
     assert not errors
+    # Concurrent callers can make the BLAS take another thread split or
+    # kernel path than a lone call: equal to float32 rounding, not bitwise.
     for got, want in zip(results, expected):
-        np.testing.assert_array_equal(got, want)
+        _assert_same_predictions(got, want)
 
 
 def test_chunked_prediction_equals_one_call(fitted_classifier, mnist, monkeypatch):
@@ -114,7 +141,7 @@ def test_chunked_prediction_equals_one_call(fitted_classifier, mnist, monkeypatc
     whole = fitted_classifier.predict_proba(X)
     # Chunks of 2,048 rows: 3 chunks for 5,000 rows.
     monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_ROWS", 2048)
-    np.testing.assert_array_equal(fitted_classifier.predict_proba(X), whole)
+    _assert_same_predictions(fitted_classifier.predict_proba(X), whole)
     np.testing.assert_allclose(
         np.exp(fitted_classifier.predict_log_proba(X)), whole, rtol=1e-4, atol=1e-6
     )
@@ -123,4 +150,4 @@ def test_chunked_prediction_equals_one_call(fitted_classifier, mnist, monkeypatc
 
     frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(784)])
     with pytest.warns(UserWarning, match="fitted without feature names"):
-        np.testing.assert_array_equal(fitted_classifier.predict_proba(frame), whole)
+        _assert_same_predictions(fitted_classifier.predict_proba(frame), whole)
