@@ -1,4 +1,11 @@
-"""MNISTDenseClassifier: a Keras dense network as a scikit-learn classifier."""
+"""MNISTDenseClassifier: a dense network trained by Keras, kept as NumPy arrays.
+
+Keras trains, NumPy serves: ``fit`` hands validated arrays to the training
+engine (:mod:`skmnist._backend`, the only importer of Keras, TensorFlow, JAX
+and scikeras) and keeps what comes back, plain arrays (``coefs_``,
+``intercepts_``, ``training_state_``). Everything after ``fit``, predicting,
+pickling and saving, is NumPy (:mod:`skmnist._forward`).
+"""
 
 from numbers import Integral, Real
 
@@ -6,10 +13,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from skmnist._arrays import aligned_array
+from skmnist import _forward
+from skmnist._rows import validate_rows
+from skmnist._training_data import (
+    check_classes,
+    check_hidden_layer_sizes,
+    check_resumable,
+    combine_sample_weight,
+    network_params,
+    validate_training_data,
+    validation_split,
+)
 from skmnist.augmentation import RandomDistortion
 
 __all__ = ["MNISTDenseClassifier"]
@@ -20,45 +36,26 @@ _ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "elu", "gelu")
 _PREDICT_CHUNK_ROWS = 8192
 
 
-def _flatten_images(X):
-    """View ``(n, h, w[, c])`` array input as ``(n, h*w*c)``; leave the rest."""
-    if not hasattr(X, "ndim") and not hasattr(X, "__array__"):
-        # Nested lists: NumPy has to build the array anyway.
-        try:
-            X = np.asarray(X)
-        except ValueError:
-            return X  # ragged input, validate_data will explain
-    if getattr(X, "ndim", 2) > 2:
-        X = np.asarray(X)
-        return X.reshape(X.shape[0], -1)
-    return X
-
-
 class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
-    """Dense neural network classifier for MNIST-like images (Keras + scikeras).
+    """Dense neural network classifier for MNIST-like images, trained by Keras.
 
-    A multi-layer perceptron built with Keras: ``n_features`` inputs, one
-    :class:`keras.layers.Dense` layer per entry of `hidden_layer_sizes` (with
-    optional dropout after each), and a softmax output with one unit per
-    class, trained with Adam on categorical cross-entropy over one-hot targets
-    (:class:`~skmnist.OneHotLabelEncoder`). It is fitted through scikeras'
-    ``KerasClassifier``, kept in `keras_classifier_`.
-
-    The classifier follows scikit-learn's estimator contract, so it works in a
-    :class:`~sklearn.pipeline.Pipeline`, in
-    :class:`~sklearn.model_selection.GridSearchCV` (for example over `epochs`
-    and `batch_size`), with :func:`~sklearn.model_selection.cross_val_score`,
+    A multi-layer perceptron: one dense layer per entry of
+    `hidden_layer_sizes` (with optional dropout after each) and a softmax
+    output, trained by Keras (through scikeras) with Adam on categorical
+    cross-entropy. Once fitted, the network is NumPy arrays (`coefs_` and
+    `intercepts_`, MLPClassifier's names and shapes): predicting, pickling and
+    :func:`~skmnist.save_model` never import Keras or TensorFlow, so a fitted
+    model loads and predicts in any process. It works in a
+    :class:`~sklearn.pipeline.Pipeline`, :class:`~sklearn.model_selection.GridSearchCV`,
+    :func:`~sklearn.model_selection.cross_val_score`, with
     :func:`~sklearn.base.clone`, pickle and joblib.
 
     It accepts images ``(n_samples, 28, 28)`` or ``(n_samples, 28, 28, 1)``,
-    flat pixels ``(n_samples, 784)``, a pandas DataFrame of pixel columns, or
-    any 2-D numeric array. As MLPClassifier, it computes in float64 on float64
-    data and in float32 on anything else (uint8 pixels, float32); the MNIST
-    pipeline feeds it float32. On Keras' JAX backend, float64 needs JAX's
-    64-bit mode (``JAX_ENABLE_X64=1``); without it everything is float32. Like
-    :class:`~sklearn.neural_network.MLPClassifier` it does not scale its input:
-    for raw 0..255 pixels use :func:`~skmnist.make_mnist_pipeline`, which puts
-    a :class:`~skmnist.PixelScaler` in front.
+    flat pixels ``(n_samples, 784)``, a DataFrame of pixel columns, or any 2-D
+    numeric array; fitted on one, it predicts the others. As MLPClassifier, it
+    computes in float64 on float64 data and in float32 otherwise (on JAX,
+    float64 needs ``JAX_ENABLE_X64=1``), and it does not scale its input: for
+    raw 0..255 pixels use :func:`~skmnist.make_mnist_pipeline`.
 
     Parameters
     ----------
@@ -94,10 +91,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         - ``"constant"``: `learning_rate` throughout.
         - ``"cosine"``: decays from `learning_rate` to 0 along half a cosine
-          over the `epochs`, updated every step (Loshchilov and Hutter's
-          SGDR without restarts). The last epochs fine-tune with tiny steps,
-          which usually gains a few tenths of a point of accuracy over a
-          constant rate for the same epochs. A `warm_start` fit starts a new
+          over the `epochs`, every step (SGDR without restarts); the last
+          epochs fine-tune with tiny steps. A `warm_start` fit starts a new
           cycle.
         - ``"adaptive"``: divided by 5 each time the monitored loss (the
           validation loss with `early_stopping`, else the training loss)
@@ -121,12 +116,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             default=None
         Random distortions of the training images (shifts, rotations,
         scalings, elastic distortions), drawn anew for every image of every
-        epoch, during `fit` and `partial_fit` only: `predict` sees the images
-        as they are. It makes each epoch a new data set, so it needs more
-        epochs but generalises better: see the "best dense" preset of
-        :func:`~skmnist.make_mnist_pipeline`. Reproducible under
-        `random_state`. Its parameters are searched as nested parameters,
-        e.g. ``augmentation__rotation``.
+        epoch, in training only: `predict` sees the images as they are.
+        Searched as nested parameters, e.g. ``augmentation__rotation``.
 
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Adam's decay rates of the first and second moment estimates.
@@ -157,22 +148,20 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     warm_start : bool, default=False
         When True, `fit` continues training the network of the previous call
-        (same classes) instead of starting anew.
+        (same classes, same `hidden_layer_sizes`) instead of starting anew,
+        from its weights and optimizer state, also after a pickle round trip
+        or :func:`~skmnist.load_model`.
 
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training, such as
-        ``keras.callbacks.CSVLogger("log.csv")``. Each fit uses deep copies,
-        so the list itself is never changed and clones stay independent.
-        The network runs up to 128 training steps per call into Keras
-        (``steps_per_execution=128``), so batch-level hooks such as
-        ``on_train_batch_end`` run once every 128 batches (and at the end of
-        each epoch); epoch-level hooks run every epoch.
+        ``keras.callbacks.CSVLogger("log.csv")``, deep-copied by each fit.
+        Batch-level hooks run once every 128 batches
+        (``steps_per_execution=128``); epoch-level hooks every epoch.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, dropout, shuffling and the validation
-        split. An int gives identical predictions across fits and processes.
-        The global random state (Python, NumPy, TensorFlow's seed and its
-        op-determinism flag) is restored after `fit`.
+        split: an int gives identical predictions across fits and processes
+        on one machine. The global random state is restored after `fit`.
 
     verbose : int, default=0
         0 is silent, 1 shows Keras' progress bar, 2 one line per epoch.
@@ -187,12 +176,6 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
-
-    model_ : keras.Model
-        The fitted Keras network.
-
-    keras_classifier_ : scikeras.wrappers.KerasClassifier
-        The fitted scikeras wrapper around `model_`.
 
     history_ : dict of str to list of float
         Per-epoch training metrics over all calls since the network was built:
@@ -225,11 +208,19 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         restored; None otherwise.
 
     coefs_ : list of ndarray
-        Weight matrices of the dense layers, ``(n_in, n_out)`` each, as
-        read-only copies of the network's weights.
+        Weight matrices of the dense layers, ``(n_in, n_out)`` each, read-only
+        float32 arrays (float64 for a network fitted on float64 data).
 
     intercepts_ : list of ndarray
-        Bias vectors of the dense layers, read-only copies.
+        Bias vectors of the dense layers, ``(n_out,)`` each, read-only.
+
+    training_state_ : dict of str to list of ndarray
+        What resuming training needs beyond the weights, as arrays:
+        ``"optimizer"``, Adam's step count, learning rate and moment
+        estimates; ``"non_trainable"``, the states of the dropout and
+        distortion layers' random generators. `warm_start` and `partial_fit`
+        rebuild the Keras network from `coefs_`, `intercepts_` and this, so
+        they continue a pickled or loaded model exactly as the original.
 
     n_layers_ : int
         Number of layers, input and output included.
@@ -395,7 +386,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
         # Whatever happens (bad input, KeyboardInterrupt, a Keras error), the
-        # estimator ends fitted on this data or exactly as it was before.
+        # estimator ends fitted on this data or exactly as it was before:
+        # the fitted arrays are only replaced once training has finished.
         previous = {k: v for k, v in vars(self).items() if k.endswith("_")}
         try:
             return self._fit_network(
@@ -408,192 +400,95 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             raise
 
     def _fit_network(self, X, y, sample_weight, *, incremental, classes):
-        hidden_layer_sizes = self._check_hidden_layer_sizes()
+        sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         if self.augmentation is not None:
             self.augmentation._validate_params()
-        fitted = hasattr(self, "model_")
-        new_network = not fitted or not (incremental or self.warm_start)
-        X = _flatten_images(X)
-        dtype = self._fit_dtype(new_network)
-        # Integer pixels (MNIST's uint8) cannot be NaN or infinite, and they
-        # are converted here into memory the network's tensors can share.
-        integral = isinstance(X, np.ndarray) and X.dtype.kind in "biu"
-        if integral:
-            X = aligned_array(X, dtype[0] if isinstance(dtype, list) else dtype)
-        X, y = validate_data(
-            self, X, y, dtype=dtype, reset=new_network, ensure_all_finite=not integral
+        resume = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        X, y = validate_training_data(self, X, y, resume)
+        classes = check_classes(
+            y,
+            classes,
+            fitted_classes=self.classes_ if resume else None,
+            incremental=incremental,
+            name=type(self).__name__,
         )
-        check_classification_targets(y)
-        classes = self._check_classes(y, classes, incremental, new_network)
-        X, y, sample_weight, n_effective = self._check_sample_weight(
-            X, y, sample_weight
+        if resume:
+            check_resumable(self.coefs_, [self.n_features_in_, *sizes, len(classes)])
+        X, y, sample_weight, n_effective = combine_sample_weight(
+            X, y, sample_weight, self.class_weight
         )
-
         seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         early_stopping = self.early_stopping and not incremental
-        fit_kwargs = {}
+        validation = None
         if early_stopping:
-            X, y, sample_weight, fit_kwargs["validation_data"] = self._validation_split(
-                X, y, sample_weight, classes, seed
+            X, y, sample_weight, validation = validation_split(
+                X,
+                y,
+                sample_weight,
+                classes,
+                fraction=self.validation_fraction,
+                seed=seed,
             )
+        from skmnist import _backend
 
-        from skmnist import _keras
-
-        augmentation = None
-        if new_network and self.augmentation is not None:
-            spec = self.augmentation
-            augmentation = dict(
-                image_shape=spec.check_image_shape(X.shape[1]),
-                shift=spec.shift,
-                rotation=spec.rotation,
-                scale=spec.scale,
-                elastic_alpha=spec.elastic_alpha,
-                elastic_sigma=spec.elastic_sigma,
-            )
-        if new_network:
-            keras_classifier = _keras.DenseKerasClassifier(
-                classes=classes,
-                model=_keras.build_dense_network,
-                model__hidden_layer_sizes=hidden_layer_sizes,
-                model__activation=self.activation,
-                model__dropout=self.dropout,
-                # MLPClassifier's penalty: 0.5 * alpha * ||W||^2 / batch size,
-                # the batch's size in (weighted) samples.
-                model__l2=0.5 * self.alpha / min(self.batch_size, n_effective),
-                model__learning_rate=self.learning_rate,
-                model__beta_1=self.beta_1,
-                model__beta_2=self.beta_2,
-                model__epsilon=self.epsilon,
-                model__seed=seed,
-                model__dtype=X.dtype.name,
-                model__augmentation=augmentation,
-                predict__batch_size=self._predict_batch_size,
-                predict__verbose=0,
-            )
-            history = {}
-        else:
-            keras_classifier = self.keras_classifier_
-            history = self.history_
-        keras_classifier.set_params(
-            warm_start=not new_network,  # scikeras: keep the network
+        result = _backend.train(
+            X,
+            y,
+            classes=classes,
+            network=network_params(self, sizes, X, n_effective),
             epochs=self.epochs,
             batch_size=self.batch_size,
             shuffle=self.shuffle,
-            fit__verbose=min(int(self.verbose), 2),
-        )
-        callbacks = _keras.make_callbacks(
-            self.callbacks,
-            early_stopping=early_stopping,
-            n_iter_no_change=self.n_iter_no_change,
-            tol=self.tol,
-            incremental=incremental,
-            schedule=_keras.LearningRateSchedule(
-                "constant" if incremental else self.learning_rate_schedule,
-                self.learning_rate,
-                epochs=self.epochs,
-                steps_per_epoch=-(-len(y) // self.batch_size),
+            schedule=self.learning_rate_schedule,
+            stopping=dict(
+                early_stopping=early_stopping,
+                n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol,
             ),
+            seed=seed,
+            state=self._resume_state() if resume else None,
+            sample_weight=sample_weight,
+            validation_data=validation,
+            incremental=incremental,
+            callbacks=self.callbacks,
+            verbose=self.verbose,
         )
-        # An interrupted or failed fit must leave the previous fitted state:
-        # a new network is only attached at the end, a continued one is
-        # rolled back to its weights and optimizer state from before.
-        snapshot = None if new_network else _keras.snapshot(keras_classifier.model_)
-        try:
-            with _keras.random_seed_scope(seed), _keras.floatx_scope(X.dtype):
-                new_epochs = keras_classifier.train(
-                    X,
-                    y,
-                    sample_weight=sample_weight,
-                    callbacks=callbacks,
-                    incremental=incremental,
-                    **fit_kwargs,
-                )
-        except BaseException:
-            if snapshot is not None:
-                _keras.restore(keras_classifier.model_, snapshot)
-            raise
-
-        self.keras_classifier_ = keras_classifier
-        self.model_ = keras_classifier.model_
-        self.classes_ = classes
-        self.history_ = {
-            key: list(history.get(key, [])) + list(values)
-            for key, values in new_epochs.items()
-        }
-        n_new = len(new_epochs["loss"])
-        self.n_iter_ = len(self.history_["loss"])
-        self.t_ = (self.t_ if not new_network else 0) + n_new * len(y)
-        self.best_epoch_ = None
-        if early_stopping:
-            # The epoch Keras' EarlyStopping restored (it applies `tol`),
-            # counted from the first epoch of the network.
-            n_before = self.n_iter_ - n_new
-            self.best_epoch_ = n_before + int(callbacks[-1].best_epoch)
-        self._check_finite_loss()
+        self._set_fitted(result, classes, len(y), resume)
         return self
 
-    def _check_classes(self, y, classes, incremental, new_network):
-        name = type(self).__name__
-        if incremental and new_network:
-            if classes is None:
-                raise ValueError(
-                    f"classes must be passed on the first call to {name}.partial_fit."
-                )
-            classes = np.unique(np.asarray(classes))
-        elif not new_network:
-            if classes is not None and not np.array_equal(
-                np.unique(np.asarray(classes)), self.classes_
-            ):
-                raise ValueError(
-                    f"classes={np.unique(classes).tolist()!r} is not the same as "
-                    f"the classes of the first call, {self.classes_.tolist()!r}."
-                )
-            classes = self.classes_
-            if not incremental and not np.array_equal(np.unique(y), classes):
-                raise ValueError(
-                    "warm_start can only be used where y has the same classes as "
-                    f"in the previous call to fit: previously {classes.tolist()!r}, "
-                    f"y has {np.unique(y).tolist()!r}."
-                )
-        else:
-            classes = np.unique(y)
-        unseen = np.setdiff1d(np.unique(y), classes)
-        if len(unseen):
-            raise ValueError(
-                f"y contains labels that are not in classes: {unseen.tolist()!r}; "
-                f"the classes are {classes.tolist()!r}."
-            )
-        if len(classes) < 2:
-            raise ValueError(
-                f"{name} needs samples of at least 2 classes in y, "
-                f"but y contains only 1 class: {classes[0]!r}."
-            )
-        return classes
+    def _resume_state(self):
+        return {
+            "coefs": list(self.coefs_),
+            "intercepts": list(self.intercepts_),
+            **self.training_state_,
+        }
 
-    def _check_sample_weight(self, X, y, sample_weight):
-        """Combine sample and class weights; drop zero weights; mean 1.
-
-        Also returns the number of samples the weights stand for (their sum).
-        """
-        if sample_weight is None and self.class_weight is None:
-            return X, y, None, len(y)
-        from sklearn.utils.class_weight import compute_sample_weight
-        from sklearn.utils.validation import _check_sample_weight
-
-        weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
-        if self.class_weight is not None:
-            weight = weight * compute_sample_weight(self.class_weight, y)
-        keep = weight > 0  # _check_sample_weight refuses all zeros
-        if not keep.all():
-            X, y, weight = X[keep], y[keep], weight[keep]
-        return X, y, (weight / weight.mean()).astype(X.dtype), weight.sum()
-
-    def _check_finite_loss(self):
-        loss = self.history_["loss"][-1]
+    def _set_fitted(self, result, classes, n_samples, resume):
+        history = self.history_ if resume else {}
+        new = result["history"]
+        self.classes_ = classes
+        self.coefs_ = result["coefs"]
+        self.intercepts_ = result["intercepts"]
+        self.training_state_ = result["state"]
+        self.history_ = {k: list(history.get(k, [])) + v for k, v in new.items()}
+        self.n_iter_ = len(self.history_["loss"])
+        self.t_ = (self.t_ if resume else 0) + len(new["loss"]) * n_samples
+        self.best_epoch_ = None
+        if result["best_epoch"] is not None:
+            # The epoch Keras' EarlyStopping restored, counted from the first.
+            self.best_epoch_ = self.n_iter_ - len(new["loss"]) + result["best_epoch"]
+        self.loss_curve_ = list(self.history_["loss"])
+        self.loss_ = self.loss_curve_[-1]
+        validation = self.history_.get("val_accuracy")
+        self.best_loss_ = None if validation else min(self.loss_curve_)
+        self.validation_scores_ = None if validation is None else list(validation)
+        self.best_validation_score_ = max(validation) if validation else None
+        self.n_layers_ = len(self.coefs_) + 1
+        self.n_outputs_ = len(classes)
+        self.out_activation_ = "softmax"
+        loss = self.loss_
         if not np.isfinite(loss):
             import warnings
 
@@ -602,7 +497,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                 "The model is not usable; lower learning_rate or scale the input "
                 "(make_mnist_pipeline does).",
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def predict_proba(self, X):
@@ -619,9 +514,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             float32 (float64 for a network fitted on float64 data).
             Probability of each class (columns in the order of `classes_`).
         """
-        from scipy.special import softmax
-
-        return self._predict_in_chunks(X, lambda logits: softmax(logits, axis=1))
+        return self._predict_in_chunks(X, _forward.softmax)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -640,9 +533,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class (columns in the order of `classes_`).
         """
-        from scipy.special import log_softmax
-
-        return self._predict_in_chunks(X, lambda logits: log_softmax(logits, axis=1))
+        return self._predict_in_chunks(X, _forward.log_softmax)
 
     def predict(self, X):
         """Predict the class of each sample of X.
@@ -658,27 +549,35 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             Predicted class labels.
         """
         # The largest logit is the most probable class: no softmax needed.
-        indices = self._predict_in_chunks(X, lambda logits: np.argmax(logits, axis=1))
+        indices = self._predict_in_chunks(X, lambda z: np.argmax(z, axis=1))
         return self.classes_[indices]
 
     def _predict_in_chunks(self, X, from_logits):
         """``from_logits`` of the network's logits for X, a chunk at a time.
 
-        Validates X, runs the forward pass in NumPy and applies
-        ``from_logits`` chunk by chunk, in bounded memory: each chunk is
-        converted to the network's float dtype on its own, so a million
-        uint8 images never exist as one float copy.
+        Each chunk is validated and converted to the network's float dtype on
+        its own, so a million uint8 images never exist as one float copy.
         """
         check_is_fitted(self)
-        coefs, intercepts = zip(*self._dense_weights())
-        # Input pixels whose first-layer weights are all zero (see
-        # _check_finite_input).
-        dead = np.flatnonzero(~coefs[0].any(axis=1))
+        dead = _forward.dead_inputs(self.coefs_)
 
-        def predict(X):
-            X = self._validate_predict_data(X)
-            logits = self._forward(X, coefs, intercepts, dead_inputs=dead)
-            return from_logits(logits)
+        def predict(part):
+            rows, _ = validate_rows(
+                self,
+                part,
+                reset=False,
+                dtype=self.coefs_[0].dtype,
+                ensure_all_finite=False,  # checked on the first product
+            )
+            z = _forward.logits(
+                rows,
+                self.coefs_,
+                self.intercepts_,
+                self.activation,
+                dead=dead,
+                estimator_name=type(self).__name__,
+            )
+            return from_logits(z)
 
         chunk = _PREDICT_CHUNK_ROWS
         if not hasattr(X, "shape") or X.shape[0] <= chunk:
@@ -689,196 +588,6 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             for start in range(0, X.shape[0], chunk)
         ]
         return np.concatenate(parts)
-
-    def _forward(self, X, coefs, intercepts, dead_inputs=None):
-        """The network's pre-softmax outputs, computed with NumPy.
-
-        Prediction does not go through Keras' ``predict``: the forward pass of
-        a dense network is a few matrix products, which NumPy runs at once,
-        without Keras' per-call overhead (about 50 ms, even for one image).
-        At inference dropout and the distortion layer are the identity.
-        Given ``dead_inputs``, X (as ``_validate_predict_data`` returns it,
-        not yet checked for NaN and infinity) is checked on the first
-        product, see ``_check_finite_input``.
-        """
-        from skmnist._numpy_net import ACTIVATIONS
-
-        activation = ACTIVATIONS[self.activation]
-        inputs = X
-        for W, b in zip(coefs, intercepts):
-            X = X @ W  # a new array: the caller's X is never written to
-            if dead_inputs is not None and W is coefs[0]:
-                self._check_finite_input(inputs, X, dead_inputs)
-            X += b
-            if W is not coefs[-1]:
-                X = activation(X)
-        return X
-
-    def _check_finite_input(self, X, product, dead_inputs):
-        """scikit-learn's error for NaN or infinity in X, checked on X @ W.
-
-        A NaN or an infinity in a row of X makes every entry of that row of
-        the first layer's product NaN or infinite (0 * inf is NaN), so the sum
-        of the product, a third of the size of X for 784 inputs and 256 units,
-        tells whether X is finite. Only an input whose weights are all zero
-        could hide one (a BLAS may skip zero weights): those columns of X
-        (``dead_inputs``) are checked on their own. When the sum is not
-        finite, scikit-learn's check of X raises its usual error, or passes
-        for a finite X whose product overflows.
-        """
-        from sklearn.utils import assert_all_finite
-
-        with np.errstate(over="ignore", invalid="ignore"):
-            finite = np.isfinite(product.sum())
-            if finite and len(dead_inputs):
-                finite = np.isfinite(X[:, dead_inputs].sum())
-        if not finite:
-            assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
-
-    def _dense_weights(self):
-        check_is_fitted(self)
-        weights = []
-        for layer in self.model_.layers:
-            if hasattr(layer, "kernel"):
-                kernel, bias = (np.array(w) for w in layer.get_weights())
-                kernel.flags.writeable = False
-                bias.flags.writeable = False
-                weights.append((kernel, bias))
-        return weights
-
-    @property
-    def coefs_(self):
-        return [kernel for kernel, _ in self._dense_weights()]
-
-    @property
-    def intercepts_(self):
-        return [bias for _, bias in self._dense_weights()]
-
-    @property
-    def n_layers_(self):
-        check_is_fitted(self)
-        return len(self._dense_weights()) + 1
-
-    @property
-    def n_outputs_(self):
-        check_is_fitted(self)
-        return len(self.classes_)
-
-    @property
-    def out_activation_(self):
-        check_is_fitted(self)
-        return "softmax"
-
-    @property
-    def loss_curve_(self):
-        check_is_fitted(self)
-        return list(self.history_["loss"])
-
-    @property
-    def loss_(self):
-        return self.loss_curve_[-1]
-
-    @property
-    def best_loss_(self):
-        check_is_fitted(self)
-        return None if "val_loss" in self.history_ else min(self.history_["loss"])
-
-    @property
-    def validation_scores_(self):
-        check_is_fitted(self)
-        scores = self.history_.get("val_accuracy")
-        return None if scores is None else list(scores)
-
-    @property
-    def best_validation_score_(self):
-        scores = self.validation_scores_
-        return None if scores is None else max(scores)
-
-    @property
-    def _predict_batch_size(self):
-        return max(self.batch_size, 1024)
-
-    def _set_network(self, model):
-        """Attach a trained Keras network (used by :func:`skmnist.load_model`)."""
-        from skmnist import _keras
-
-        self.keras_classifier_ = _keras.wrap_network(
-            model, self.classes_, self.n_features_in_, self._predict_batch_size
-        )
-        self.model_ = model
-
-    def _validate_predict_data(self, X):
-        shape = np.shape(X) if hasattr(X, "shape") else None
-        if shape is not None and len(shape) > 2:
-            n_pixels = int(np.prod(shape[1:]))
-            if n_pixels != self.n_features_in_:
-                raise ValueError(
-                    f"X has images of shape {tuple(shape[1:])} ({n_pixels} pixels), "
-                    f"but {type(self).__name__} is expecting {self.n_features_in_} "
-                    "features as input."
-                )
-        # Finiteness is checked on the first layer's product (_forward).
-        return validate_data(
-            self,
-            _flatten_images(X),
-            reset=False,
-            dtype=self._network_dtype,
-            ensure_all_finite=False,
-        )
-
-    @property
-    def _network_dtype(self):
-        return np.dtype(self.model_.inputs[0].dtype)
-
-    def _fit_dtype(self, new_network):
-        """float64 data trains in float64 (as in MLPClassifier), all else float32.
-
-        On JAX, float64 needs its 64-bit mode (see ``_keras.float_dtypes``).
-        """
-        if not new_network:
-            return self._network_dtype
-        from skmnist import _keras
-
-        return _keras.float_dtypes()
-
-    def _check_hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, Integral):
-            sizes = [sizes]
-        sizes = list(sizes)
-        for size in sizes:
-            if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
-                raise ValueError(
-                    "hidden_layer_sizes must contain positive integers; got "
-                    f"{self.hidden_layer_sizes!r}."
-                )
-        return tuple(int(size) for size in sizes)
-
-    def _validation_split(self, X, y, sample_weight, classes, seed):
-        n_val = int(np.ceil(self.validation_fraction * len(y)))
-        if n_val < 1 or len(y) - n_val < 1:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves no samples "
-                f"for training or validation out of {len(y)} samples."
-            )
-        _, counts = np.unique(y, return_counts=True)
-        stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
-        # Imported here: sklearn.model_selection loads sklearn.metrics and
-        # sklearn.preprocessing (and rich, for their progress bars): 0.12 s
-        # of `from skmnist import MNISTDenseClassifier` in -X importtime.
-        from sklearn.model_selection import train_test_split
-
-        arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
-        parts = train_test_split(
-            *arrays, test_size=n_val, random_state=seed, stratify=stratify
-        )
-        X_train, X_val, y_train, y_val = parts[:4]
-        sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
-        from skmnist.preprocessing import OneHotLabelEncoder
-
-        Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
-        validation = (X_val, Y_val) if sw_val is None else (X_val, Y_val, sw_val)
-        return X_train, y_train, sw_train, validation
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -142,13 +142,10 @@ class RandomDistortion(BaseEstimator):
         image_shape = self.check_image_shape(flat.shape[1])
         if X.ndim > 2 and X.shape[1:3] != image_shape:
             image_shape = X.shape[1:3]
-        from skmnist import _augment
+        from skmnist._backend.distortion import distort
 
         seed = int(check_random_state(random_state).randint(2**31 - 1))
-        layer = _augment.DistortionLayer.from_spec(
-            self, image_shape, seed=seed, dtype=flat.dtype.name
-        )
-        return np.asarray(layer(flat, training=True)).reshape(X.shape)
+        return distort(self, flat, image_shape, seed=seed).reshape(X.shape)
 
     def check_image_shape(self, n_pixels):
         """The ``(height, width)`` of images with `n_pixels` pixels.

@@ -343,8 +343,9 @@ def _train(args):
 def _evaluate(args):
     from skmnist.persistence import load_model
 
-    model = load_model(args.model)
+    # The data first: a missing file fails before the model is read.
     test = _load("test", args)
+    model = load_model(args.model)
     _, written = _write_report(model, test, args.out)
     print(f"Report written to {written.get('report.html', args.out)}")
 
@@ -399,12 +400,12 @@ def _predict(args):
 
     from skmnist.persistence import load_model
 
-    model = load_model(args.model)
+    # The inputs first: a missing or unreadable file fails before the model
+    # is read. Models fitted on images or on rows take either.
     inputs = [(path, _read_inputs(path)) for path in args.files]
-    # A model fitted on flat rows (load_mnist(return_X_y=True)) wants rows.
-    flat = getattr(model, "n_features_in_", None) == 784
+    model = load_model(args.model)
     for path, images in inputs:
-        proba = model.predict_proba(images.reshape(len(images), -1) if flat else images)
+        proba = model.predict_proba(images)
         best = np.argmax(proba, axis=1)
         labels = model.classes_[best]
         for i, (label, p) in enumerate(zip(labels, proba[np.arange(len(best)), best])):

@@ -1,31 +1,32 @@
-"""Save and load fitted models without pickle.
+"""Save and load fitted models without pickle and without Keras.
 
-A saved model is a folder holding ``skmnist.json`` (the scikit-learn side:
-pipeline steps, their parameters and fitted attributes) and ``network.keras``
-(the Keras network, loaded with ``safe_mode=True``). Loading executes no code
-from the files: the JSON names classes from a fixed list of skmnist
-estimators, and Keras' safe mode refuses serialised lambdas.
+A saved model is a folder holding ``skmnist.json`` (pipeline steps, their
+parameters and fitted attributes) and ``arrays.npz`` (every numeric array
+among them: the network's ``coefs_`` and ``intercepts_``, its
+``training_state_``), read with ``allow_pickle=False``. Loading executes no
+code from the files (the JSON names classes from a fixed list of skmnist
+estimators) and imports neither Keras nor TensorFlow: a saved model
+predicts, and resumes training, in any process. Folders saved by skmnist
+0.1 (format 1, with a Keras ``network.keras``) still load, through Keras.
 """
 
 import json
-import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from skmnist._io import atomic_folder
+
 __all__ = ["load_model", "save_model"]
 
 FORMAT = "skmnist-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 METADATA_FILE = "skmnist.json"
+ARRAYS_FILE = "arrays.npz"
+# Format 1 kept the network as a Keras file.
 NETWORK_FILE = "network.keras"
-
-# Attributes that hold Keras objects: saved as network.keras, not in the JSON.
-_KERAS_ATTRIBUTES = ("model_", "keras_classifier_")
 
 
 def _estimator_classes():
@@ -43,18 +44,26 @@ def _estimator_classes():
     }
 
 
-def _encode(value, where):
-    """Turn parameters and fitted attributes into JSON, keeping their types."""
+def _encode(value, where, arrays):
+    """Turn parameters and fitted attributes into JSON, keeping their types.
+
+    Numeric arrays go into ``arrays`` (saved as ``arrays.npz``) and the JSON
+    refers to them by key; label arrays (strings, objects) stay in the JSON.
+    """
     if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biufUO":
+        if value.dtype.kind in "biuf":
+            key = f"a{len(arrays)}"
+            arrays[key] = value
+            return {"__array__": key}
+        if value.dtype.kind not in "UO":
             raise TypeError(f"{where}: cannot save an array of dtype {value.dtype}.")
         return {"__ndarray__": value.tolist(), "dtype": value.dtype.str}
     if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v, where) for v in value]}
+        return {"__tuple__": [_encode(v, where, arrays) for v in value]}
     if isinstance(value, list):
-        return [_encode(v, where) for v in value]
+        return [_encode(v, f"{where}[{i}]", arrays) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {str(k): _encode(v, where) for k, v in value.items()}
+        return {str(k): _encode(v, f"{where}.{k}", arrays) for k, v in value.items()}
     if isinstance(value, np.generic):
         return value.item()
     if value is None or isinstance(value, bool | int | float | str):
@@ -65,7 +74,9 @@ def _encode(value, where):
         params = value.get_params(deep=False)
         return {
             "__estimator__": "RandomDistortion",
-            "params": {k: _encode(v, f"{where}.{k}") for k, v in params.items()},
+            "params": {
+                k: _encode(v, f"{where}.{k}", arrays) for k, v in params.items()
+            },
         }
     if isinstance(value, np.random.RandomState):
         warnings.warn(
@@ -78,21 +89,25 @@ def _encode(value, where):
     raise TypeError(f"{where}: cannot save a value of type {type(value).__name__}.")
 
 
-def _decode(value):
+def _decode(value, arrays):
     if isinstance(value, dict):
+        if "__array__" in value:
+            array = arrays[value["__array__"]]
+            array.flags.writeable = False
+            return array
         if "__ndarray__" in value:
             return np.asarray(value["__ndarray__"], dtype=np.dtype(value["dtype"]))
         if "__tuple__" in value:
-            return tuple(_decode(v) for v in value["__tuple__"])
+            return tuple(_decode(v, arrays) for v in value["__tuple__"])
         if "__estimator__" in value:
             from skmnist.augmentation import RandomDistortion
 
             if value["__estimator__"] != "RandomDistortion":
                 raise ValueError(f"unknown estimator class {value['__estimator__']!r}")
-            return RandomDistortion(**_decode(value["params"]))
-        return {k: _decode(v) for k, v in value.items()}
+            return RandomDistortion(**_decode(value["params"], arrays))
+        return {k: _decode(v, arrays) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [_decode(v, arrays) for v in value]
     return value
 
 
@@ -105,8 +120,8 @@ def _steps(model):
 def save_model(model, path):
     """Save a fitted skmnist model (classifier or pipeline) to a folder.
 
-    The folder gets ``skmnist.json`` and, for the classifier, ``network.keras``.
-    It is written next to its final place and renamed into it, so an
+    The folder gets ``skmnist.json`` and ``arrays.npz``; no Keras is needed
+    to load it. It is written next to its final place and renamed into it, so an
     interrupted save never leaves a half-written model; an existing model
     folder at ``path`` is replaced.
 
@@ -146,50 +161,10 @@ def save_model(model, path):
     >>> load_model(folder).data_max_
     255.0
     """
-    from sklearn.utils.validation import check_is_fitted
-
     from skmnist import __version__
 
-    known = _estimator_classes()
-    path = Path(path)
-    steps = []
-    network = None
-    for name, estimator in _steps(model):
-        cls_name = type(estimator).__name__
-        if known.get(cls_name) is not type(estimator):
-            raise TypeError(
-                f"save_model saves skmnist estimators and pipelines of them; step "
-                f"{name or cls_name!r} is a {type(estimator).__module__}.{cls_name}."
-            )
-        check_is_fitted(estimator)
-        where = f"{cls_name}"
-        fitted = {
-            key: _encode(value, f"{where}.{key}")
-            for key, value in vars(estimator).items()
-            if key.endswith("_")
-            and not key.startswith("_")
-            and key not in _KERAS_ATTRIBUTES
-        }
-        params = estimator.get_params(deep=False)
-        if params.get("callbacks"):
-            warnings.warn(
-                f"{where}.callbacks (Keras callbacks) are not saved; the loaded "
-                "model has callbacks=None (they do not affect predictions).",
-                UserWarning,
-                stacklevel=2,
-            )
-            params["callbacks"] = None
-        params = {
-            key: _encode(value, f"{where}.{key}") for key, value in params.items()
-        }
-        step = {"name": name, "class": cls_name, "params": params, "fitted": fitted}
-        if hasattr(estimator, "model_"):
-            if network is not None:
-                raise TypeError("save_model saves at most one Keras network.")
-            network = estimator.model_
-            step["network"] = NETWORK_FILE
-        steps.append(step)
-
+    arrays = {}
+    steps = [_encode_step(name, est, arrays) for name, est in _steps(model)]
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -197,36 +172,49 @@ def save_model(model, path):
         "pipeline": isinstance(model, Pipeline),
         "steps": steps,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a model is not
-        if network is not None:
-            network.save(tmp / NETWORK_FILE)
+    with atomic_folder(path, replaceable=_is_model_folder) as tmp:
+        with open(tmp / ARRAYS_FILE, "wb") as f:
+            np.savez(f, **arrays)
         with open(tmp / METADATA_FILE, "w", encoding="utf-8") as f:
             json.dump(metadata, f, indent=2)
-        _replace_folder(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return path
+    return Path(path)
 
 
-def _replace_folder(new, path):
-    """Move folder ``new`` to ``path``, replacing a previous model there."""
-    if not path.exists():
-        os.replace(new, path)
-        return
+def _is_model_folder(path):
     if not (path / METADATA_FILE).is_file():
         raise FileExistsError(
             f"{path} exists and is not an skmnist model folder; not overwriting it."
         )
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-    os.replace(path, old / "model")
-    os.replace(new, path)
-    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _encode_step(name, estimator, arrays):
+    """One step's class, parameters and fitted attributes, for the JSON."""
+    from sklearn.utils.validation import check_is_fitted
+
+    cls_name = type(estimator).__name__
+    if _estimator_classes().get(cls_name) is not type(estimator):
+        raise TypeError(
+            f"save_model saves skmnist estimators and pipelines of them; step "
+            f"{name or cls_name!r} is a {type(estimator).__module__}.{cls_name}."
+        )
+    check_is_fitted(estimator)
+    fitted = {
+        key: _encode(value, f"{cls_name}.{key}", arrays)
+        for key, value in vars(estimator).items()
+        if key.endswith("_") and not key.startswith("_")
+    }
+    params = estimator.get_params(deep=False)
+    if params.get("callbacks"):
+        warnings.warn(
+            f"{cls_name}.callbacks (Keras callbacks) are not saved; the loaded "
+            "model has callbacks=None (they do not affect predictions).",
+            UserWarning,
+            stacklevel=3,
+        )
+        params["callbacks"] = None
+    params = {k: _encode(v, f"{cls_name}.{k}", arrays) for k, v in params.items()}
+    return {"name": name, "class": cls_name, "params": params, "fitted": fitted}
 
 
 def load_model(path):
@@ -254,9 +242,34 @@ def load_model(path):
     --------
     save_model : Save a fitted model.
     """
+    path = Path(path)
+    meta_path = path / METADATA_FILE
+    metadata = _read_metadata(path)
+    version = metadata["format_version"]
+    arrays = _read_arrays(path) if version >= 2 else {}
+    try:
+        steps = [
+            (step["name"], _decode_step(step, arrays)) for step in metadata["steps"]
+        ]
+        if version == 1:
+            _load_format_1_network(path, steps)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(str(path)):
+            raise
+        raise ValueError(f"{meta_path} is not a valid skmnist model: {exc}") from None
+    if metadata.get("pipeline"):
+        from skmnist._streaming import MNISTPipeline
+
+        return MNISTPipeline(steps)
+    if len(steps) != 1:
+        raise ValueError(f"{meta_path} is not a valid skmnist model: expected 1 step.")
+    return steps[0][1]
+
+
+def _read_metadata(path):
+    """The checked content of ``skmnist.json`` of the model folder ``path``."""
     from skmnist import __version__
 
-    path = Path(path)
     meta_path = path / METADATA_FILE
     if not path.is_dir():
         raise OSError(
@@ -273,10 +286,10 @@ def load_model(path):
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise ValueError(f"{meta_path} is not an skmnist model description.")
     version = metadata.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
         raise ValueError(
             f"{meta_path} has format version {version!r}; this skmnist "
-            f"({__version__}) reads version {FORMAT_VERSION} and older. Upgrade "
+            f"({__version__}) reads versions 1 to {FORMAT_VERSION}. Upgrade "
             "skmnist to load it."
         )
     if metadata.get("skmnist_version") != __version__:
@@ -284,46 +297,62 @@ def load_model(path):
             f"{path} was saved by skmnist {metadata.get('skmnist_version')}; this "
             f"is skmnist {__version__}. Check its predictions.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    known = _estimator_classes()
+    return metadata
+
+
+def _read_arrays(path):
+    arrays_path = path / ARRAYS_FILE
+    if not arrays_path.is_file():
+        raise OSError(f"{arrays_path} not found: the model folder is incomplete.")
     try:
-        steps = []
-        for step in metadata["steps"]:
-            cls = known.get(step["class"])
-            if cls is None:
-                raise ValueError(f"unknown estimator class {step['class']!r}")
-            estimator = cls(**_decode(step["params"]))
-            for key, value in _decode(step["fitted"]).items():
-                if not key.endswith("_"):
-                    raise ValueError(f"unexpected attribute {key!r}")
-                setattr(estimator, key, value)
-            if "network" in step:
-                estimator._set_network(_load_network(path / NETWORK_FILE))
-            steps.append((step["name"], estimator))
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, ValueError) and str(exc).startswith(str(path)):
-            raise
-        raise ValueError(f"{meta_path} is not a valid skmnist model: {exc}") from None
-    if metadata.get("pipeline"):
-        return Pipeline(steps)
-    if len(steps) != 1:
-        raise ValueError(f"{meta_path} is not a valid skmnist model: expected 1 step.")
-    return steps[0][1]
+        with np.load(arrays_path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except Exception as exc:  # zipfile, NumPy and OS errors of a bad file
+        raise ValueError(
+            f"{arrays_path} is not a valid array file: {type(exc).__name__}: {exc}"
+        ) from None
 
 
-def _load_network(network_path):
+def _decode_step(step, arrays):
+    cls = _estimator_classes().get(step["class"])
+    if cls is None:
+        raise ValueError(f"unknown estimator class {step['class']!r}")
+    estimator = cls(**_decode(step["params"], arrays))
+    for key, value in _decode(step["fitted"], arrays).items():
+        if not key.endswith("_"):
+            raise ValueError(f"unexpected attribute {key!r}")
+        setattr(estimator, key, value)
+    if hasattr(estimator, "coefs_"):
+        _check_network_shapes(estimator)
+    return estimator
+
+
+def _check_network_shapes(clf):
+    """Raise ValueError unless the saved layers chain from inputs to classes."""
+    units = [clf.n_features_in_, *(W.shape[1] for W in clf.coefs_)]
+    shapes = [tuple(W.shape) for W in clf.coefs_]
+    if (
+        shapes != list(zip(units[:-1], units[1:]))
+        or [b.shape for b in clf.intercepts_] != [(n,) for n in units[1:]]
+        or units[-1] != len(clf.classes_)
+    ):
+        raise ValueError(
+            f"the network's arrays do not fit together: coefs_ {shapes}, "
+            f"intercepts_ {[b.shape for b in clf.intercepts_]}, "
+            f"{clf.n_features_in_} features, {len(clf.classes_)} classes"
+        )
+
+
+def _load_format_1_network(path, steps):
+    """Format 1 (skmnist 0.1) kept the network as ``network.keras``: read it
+    with Keras (safe mode) into the arrays format 2 keeps."""
+    network_path = path / NETWORK_FILE
     if not network_path.is_file():
         raise OSError(f"{network_path} not found: the model folder is incomplete.")
-    import keras
+    from skmnist._backend.network import read_keras_network
 
-    import skmnist._augment  # noqa: F401 - registers the distortion layer
-    import skmnist._keras  # noqa: F401 - registers the optimizer and metric
-
-    try:
-        return keras.saving.load_model(network_path, safe_mode=True)
-    except Exception as exc:  # Keras raises many types for a bad archive
-        raise ValueError(
-            f"{network_path} is not a valid Keras model file: "
-            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        ) from None
+    coefs, intercepts, state = read_keras_network(network_path)
+    clf = steps[-1][1]
+    clf.coefs_, clf.intercepts_, clf.training_state_ = coefs, intercepts, state

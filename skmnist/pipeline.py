@@ -4,15 +4,16 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from skmnist._classifier import MNISTDenseClassifier
+from skmnist._streaming import MNISTPipeline
 from skmnist.augmentation import RandomDistortion
 from skmnist.preprocessing import ImageFlattener, PixelScaler
 
-__all__ = ["PRESETS", "make_mnist_pipeline"]
+__all__ = ["PRESETS", "MNISTPipeline", "make_mnist_pipeline"]
 
 #: Named classifier configurations for :func:`make_mnist_pipeline`.
 #:
-#: ``"default"``: the classifier's defaults (256-128, a cosine
-#: learning-rate decay) with dropout 0.2, 12 epochs on lightly distorted training images:
+#: ``"default"``: the classifier's defaults (256-128, a cosine learning-rate
+#: decay) with dropout 0.2, 12 epochs on lightly distorted training images:
 #: 98.7% test accuracy in 35 s on 2 CPU cores (98.9% in 18 s on JAX).
 #:
 #: ``"best-dense"``: the most accurate dense network we train on 2 CPU cores
@@ -71,8 +72,9 @@ def make_mnist_pipeline(preset="default", **classifier_params):
 
     Returns
     -------
-    pipeline : sklearn.pipeline.Pipeline
-        The unfitted pipeline.
+    pipeline : MNISTPipeline
+        The unfitted pipeline: a :class:`sklearn.pipeline.Pipeline` whose
+        predictions run in chunks of rows, in bounded memory.
 
     See Also
     --------
@@ -98,8 +100,7 @@ def make_mnist_pipeline(preset="default", **classifier_params):
         raise ValueError(f"preset must be one of {sorted(PRESETS)}; got {preset!r}.")
     params = {key: clone(value, safe=False) for key, value in PRESETS[preset].items()}
     params.update(classifier_params)
-    return make_pipeline(
-        PixelScaler(),
-        ImageFlattener(),
-        MNISTDenseClassifier(**params),
+    steps = make_pipeline(
+        PixelScaler(), ImageFlattener(), MNISTDenseClassifier(**params)
     )
+    return MNISTPipeline(steps.steps)

@@ -20,8 +20,9 @@ from sklearn.utils.validation import (
     assert_all_finite,
     check_is_fitted,
     column_or_1d,
-    validate_data,
 )
+
+from skmnist._rows import validate_rows
 
 __all__ = ["ImageFlattener", "OneHotLabelEncoder", "PixelScaler"]
 
@@ -117,7 +118,8 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         data is constant.
 
     n_features_in_ : int
-        Number of features (the size of the second axis) seen during fit.
+        Number of pixels per image seen during fit (784 for MNIST, whether
+        fitted on images or on rows; it then scales either).
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
@@ -165,7 +167,7 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : PixelScaler
             The fitted scaler.
         """
-        X = validate_data(self, X, allow_nd=True, dtype="numeric")
+        X, _ = validate_rows(self, X, reset=True, dtype="numeric")
         if X.size == 0:
             raise ValueError(
                 f"PixelScaler got images without pixels (shape={X.shape}); at "
@@ -209,7 +211,7 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Scaled images.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")
+        X, image_shape = validate_rows(self, X, reset=False, dtype="numeric")
         X = _as_float32(X, self.copy)
         if self.data_min_ != 0:
             X -= np.float32(self.data_min_)
@@ -217,7 +219,7 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             X /= np.float32(self.data_max_ - self.data_min_)
         if self.clip:
             np.clip(X, 0, 1, out=X)
-        return X
+        return X if image_shape is None else X.reshape(len(X), *image_shape)
 
     def inverse_transform(self, X):
         """Map scaled values back to the original intensity range.
@@ -233,11 +235,11 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Images in the fitted intensity range.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")
+        X, image_shape = validate_rows(self, X, reset=False, dtype="numeric")
         X = _as_float32(X, self.copy)
         X *= np.float32(self.data_max_ - self.data_min_)
         X += np.float32(self.data_min_)
-        return X
+        return X if image_shape is None else X.reshape(len(X), *image_shape)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -262,8 +264,8 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
         when fitted on two-dimensional data.
 
     n_features_in_ : int
-        Size of the second axis of X seen during fit (the image height for
-        images, as in scikit-learn's convention).
+        Number of pixels per image seen during fit (784 for MNIST, for images
+        and rows alike).
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
@@ -307,8 +309,8 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
         self : ImageFlattener
             The fitted flattener.
         """
-        X = validate_data(self, X, allow_nd=True, dtype="numeric")
-        self.image_shape_ = tuple(X.shape[1:])
+        X, image_shape = validate_rows(self, X, reset=True, dtype="numeric")
+        self.image_shape_ = image_shape or (X.shape[1],)
         return self
 
     def transform(self, X):
@@ -326,13 +328,13 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         shape = tuple((X.shape if hasattr(X, "shape") else np.asarray(X).shape)[1:])
-        if shape != self.image_shape_ and len(shape) + len(self.image_shape_) > 2:
+        if len(shape) > 1 and len(self.image_shape_) > 1 and shape != self.image_shape_:
             raise ValueError(
                 f"X has samples of shape {shape}, but {type(self).__name__} was "
                 f"fitted on samples of shape {self.image_shape_}."
             )
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")
-        return X.reshape(X.shape[0], -1)
+        X, _ = validate_rows(self, X, reset=False, dtype="numeric")
+        return X
 
     def inverse_transform(self, X):
         """Reshape rows back into images of the fitted shape.

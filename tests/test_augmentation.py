@@ -7,7 +7,14 @@ from scipy import ndimage
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
-from skmnist import MNISTDenseClassifier, load_model, make_mnist_pipeline, save_model
+from skmnist import (
+    MNISTDenseClassifier,
+    _forward,
+    load_model,
+    make_mnist_pipeline,
+    save_model,
+)
+from skmnist._backend.distortion import DistortionLayer
 from skmnist.augmentation import RandomDistortion
 
 SMALL = dict(hidden_layer_sizes=(32,), epochs=2, batch_size=100, random_state=0)
@@ -88,13 +95,13 @@ def test_distortions_are_reproducible_under_random_state(digits):
 def test_distortion_acts_in_fit_only(digits):
     X, y, X_test = digits
     clf = MNISTDenseClassifier(**SMALL, augmentation=RandomDistortion()).fit(X, y)
-    layer = clf.model_.get_layer("distortion")
+    layer = DistortionLayer.from_spec(RandomDistortion(), (28, 28), seed=0)
     # At prediction time the layer is the identity...
     assert np.array_equal(np.asarray(layer(X_test, training=False)), X_test)
     proba = clf.predict_proba(X_test)
     assert np.array_equal(proba, clf.predict_proba(X_test))
     # ...so the network's output is that of its dense layers alone.
-    logits = clf._forward(X_test, clf.coefs_, clf.intercepts_)
+    logits = _forward.logits(X_test, clf.coefs_, clf.intercepts_, clf.activation)
     expected = keras.ops.convert_to_numpy(keras.ops.softmax(logits))
     np.testing.assert_allclose(proba, expected, rtol=1e-4, atol=1e-6)
     # In training it changes the images.
@@ -148,13 +155,20 @@ def test_model_with_augmentation_saves_and_loads(digits, tmp_path):
 class _RecordLearningRate(keras.callbacks.Callback):
     """Records the optimizer's learning rate at the start of every epoch."""
 
+    # Class-level: each fit trains a deep copy of the callbacks it is given.
+    rates = []
+
+    def __init__(self):
+        super().__init__()
+        _RecordLearningRate.rates.clear()
+
     def on_epoch_begin(self, epoch, logs=None):
         rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-        self.model.recorded_rates = [*getattr(self.model, "recorded_rates", []), rate]
+        _RecordLearningRate.rates.append(rate)
 
 
 def _rates(clf):
-    return clf.model_.recorded_rates
+    return _RecordLearningRate.rates
 
 
 def test_cosine_schedule_decays_to_zero_over_the_epochs(digits):
@@ -175,7 +189,8 @@ def test_cosine_schedule_decays_to_zero_over_the_epochs(digits):
         before = 0.005 * (1 + np.cos(np.pi * (e - 1) / 4))
         assert after * (1 - 1e-6) <= rate <= before * (1 + 1e-6)
     assert rates == sorted(rates, reverse=True)
-    final = float(keras.ops.convert_to_numpy(clf.model_.optimizer.learning_rate))
+    # Adam's variables, as the fitted state keeps them: iterations, rate, ...
+    final = float(clf.training_state_["optimizer"][1])
     assert final < 0.01 * 0.01  # the rate of the last call, step 1884 of 2000
 
 

@@ -235,11 +235,19 @@ CASES = [
         "X has 10 features, but PixelScaler is expecting 784",
     ),
     (
+        # Rows of 784 pixels are fine after images (issue 22); images of
+        # another shape are not, even with as many pixels.
         "flattener size",
-        lambda c: ImageFlattener().fit(IMAGES).transform(X),
+        lambda c: ImageFlattener().fit(IMAGES).transform(IMAGES.reshape(-1, 14, 56)),
         ValueError,
-        "X has samples of shape \\(784,\\), but ImageFlattener was "
+        "X has samples of shape \\(14, 56\\), but ImageFlattener was "
         "fitted on samples of shape \\(28, 28\\)",
+    ),
+    (
+        "flattener pixels",
+        lambda c: ImageFlattener().fit(IMAGES).transform(X[:, :100]),
+        ValueError,
+        "X has 100 features, but ImageFlattener is expecting 784 features",
     ),
     (
         "encoder unseen",
@@ -400,7 +408,7 @@ def test_bad_input_gets_a_clear_error(
         "text_png": tmp_path / "fake.png",
         "write_idx": write_idx_file,
     }
-    from skmnist._keras import DenseNetwork
+    from skmnist._backend.fit_loop import DenseNetwork
 
     # Our validation runs before TensorFlow: no Keras training may start.
     for model_class in (keras.Model, DenseNetwork):

@@ -22,7 +22,7 @@ from sklearn.model_selection import (
 )
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skmnist import MNISTDenseClassifier
+from skmnist import MNISTDenseClassifier, _forward
 
 # A constant learning rate: these fits take a few steps, and several tests
 # compare fits of different lengths step by step.
@@ -67,7 +67,10 @@ def test_fit_learns_mnist(fitted_classifier, mnist_small):
     assert clf.history_["loss"][-1] < clf.history_["loss"][0]
     # 3,000 images, 3 epochs: far above chance (10%).
     assert clf.score(X_test, y_test) > 0.85
-    assert clf.model_ is clf.keras_classifier_.model_
+    # Keras trains, NumPy serves: the fitted network is plain arrays.
+    assert clf.coefs_[0].shape[0] == 784 and clf.coefs_[-1].shape[1] == 10
+    assert all(type(a) is np.ndarray for a in clf.coefs_ + clf.intercepts_)
+    assert not any(hasattr(clf, name) for name in ("model_", "keras_classifier_"))
     assert clf.best_epoch_ is None
 
 
@@ -134,8 +137,8 @@ def test_integer_pixels_train_as_their_float32_values(mnist, dtype):
     params = {**FAST, "random_state": 0}
     ours = MNISTDenseClassifier(**params).fit(X, y)
     floats = MNISTDenseClassifier(**params).fit(X.astype(np.float32), y)
-    assert ours.model_.inputs[0].dtype == "float32"
-    for a, b in zip(ours.model_.get_weights(), floats.model_.get_weights()):
+    assert ours.coefs_[0].dtype == np.float32
+    for a, b in zip(ours.coefs_ + ours.intercepts_, floats.coefs_ + floats.intercepts_):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(ours.history_["loss"], floats.history_["loss"])
 
@@ -245,13 +248,13 @@ def test_fit_restores_global_random_state(mnist_small, tf_seed):
 
 
 def test_fit_restores_global_random_state_when_it_raises(mnist_small, monkeypatch):
-    from skmnist import _keras
+    from skmnist._backend import scikeras_adapter
 
     def explode(self, X, y, **kwargs):
         raise RuntimeError("boom")
 
     X_train, y_train, _, _ = mnist_small
-    monkeypatch.setattr(_keras.KerasClassifier, "fit", explode)
+    monkeypatch.setattr(scikeras_adapter.KerasClassifier, "fit", explode)
     before = _global_random_state()
     with pytest.raises(RuntimeError, match="boom"):
         MNISTDenseClassifier(**FAST).fit(X_train[:300], y_train[:300])
@@ -261,7 +264,7 @@ def test_fit_restores_global_random_state_when_it_raises(mnist_small, monkeypatc
 def test_clone_gives_an_unfitted_copy_with_the_same_params(fitted_classifier):
     cloned = clone(fitted_classifier)
     assert cloned.get_params() == fitted_classifier.get_params()
-    assert not hasattr(cloned, "model_")
+    assert not hasattr(cloned, "coefs_")
     assert not hasattr(cloned, "classes_")
 
 
@@ -441,10 +444,10 @@ def test_predict_checks_finiteness_on_the_first_product(mnist_small):
     X_train, y_train, X_test, _ = mnist_small
     clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
     clf.fit(X_train[:500], y_train[:500])
-    kernel, bias = clf.model_.layers[1].get_weights()
+    kernel = clf.coefs_[0].copy()
     kernel[7] = 0.0
     kernel[9, :8] = 0.0
-    clf.model_.layers[1].set_weights([kernel, bias])
+    clf.coefs_[0] = kernel
     X = np.array(X_test[:50], dtype=np.float32)
     for pixel, value, match in [(7, np.inf, "infinity"), (9, np.nan, "NaN")]:
         bad = X.copy()
@@ -458,8 +461,8 @@ def test_predict_checks_finiteness_on_the_first_product(mnist_small):
     bad[4, 7] = np.inf
     finite_product = np.ones((50, 16), dtype=np.float32)
     with pytest.raises(ValueError, match="Input X contains infinity"):
-        clf._check_finite_input(bad, finite_product, np.array([7]))
-    clf._check_finite_input(X, finite_product * np.inf, np.array([7]))
+        _forward._check_finite(bad, finite_product, np.array([7]), "clf")
+    _forward._check_finite(X, finite_product * np.inf, np.array([7]), "clf")
     with sklearn.config_context(assume_finite=True):
         assert clf.predict(bad).shape == (50,)
     # Finite data: the network's forward pass, written out.

@@ -7,14 +7,11 @@ import pytest
 
 from skmnist import MNISTDenseClassifier
 from skmnist._arrays import ALIGNMENT, aligned_array
-from skmnist._keras import (
+from skmnist._backend.callbacks import EarlyStopping, ReduceLROnPlateau
+from skmnist._backend.fit_loop import DenseNetwork, _JaxSteps, _TensorFlowSteps
+from skmnist._backend.network import (
     CategoricalAccuracy,
-    DenseNetwork,
-    EarlyStopping,
     FusedAdam,
-    ReduceLROnPlateau,
-    _JaxSteps,
-    _TensorFlowSteps,
     build_dense_network,
 )
 

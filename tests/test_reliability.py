@@ -56,7 +56,7 @@ def test_interrupted_first_fit_leaves_the_estimator_unfitted(mnist_small):
     clf = MNISTDenseClassifier(**SMALL, callbacks=[_InterruptAt(5)])
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
-    assert not hasattr(clf, "model_") and not hasattr(clf, "classes_")
+    assert not hasattr(clf, "coefs_") and not hasattr(clf, "classes_")
     with pytest.raises(NotFittedError):
         clf.predict(X_test)
 
@@ -67,10 +67,11 @@ def test_interrupted_fit_keeps_the_previous_fitted_state(mnist_small, how):
     clf = MNISTDenseClassifier(**SMALL, warm_start=how == "warm_start").fit(X, y)
     before = clf.predict_proba(X_test)
     state = {k: v for k, v in vars(clf).items() if k.endswith("_")}
-    weights = [w.copy() for w in clf.model_.get_weights()]
-    optimizer = [
-        keras.ops.convert_to_numpy(v.value) for v in clf.model_.optimizer.variables
-    ]
+    arrays = {
+        "coefs_": [w.copy() for w in clf.coefs_],
+        "intercepts_": [b.copy() for b in clf.intercepts_],
+        "optimizer": [v.copy() for v in clf.training_state_["optimizer"]],
+    }
 
     clf.set_params(callbacks=[_InterruptAt(3)])
     with pytest.raises(KeyboardInterrupt):
@@ -83,10 +84,10 @@ def test_interrupted_fit_keeps_the_previous_fitted_state(mnist_small, how):
         k: v for k, v in vars(clf).items() if k.endswith("_")
     }.keys() == state.keys()
     assert clf.history_ == state["history_"] and clf.n_iter_ == state["n_iter_"]
-    for saved, now in zip(weights, clf.model_.get_weights()):
-        np.testing.assert_array_equal(saved, now)
-    for saved, now in zip(optimizer, clf.model_.optimizer.variables):
-        np.testing.assert_array_equal(saved, keras.ops.convert_to_numpy(now.value))
+    for key, saved in arrays.items():
+        now = clf.training_state_[key] if key == "optimizer" else getattr(clf, key)
+        for a, b in zip(saved, now, strict=True):
+            np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(clf.predict_proba(X_test), before)
 
 

@@ -7,10 +7,10 @@ import types
 
 import pytest
 
-from skmnist import _threads
+from skmnist._backend import runtime as _threads
 
 PRINT_THREADS = (
-    "import skmnist._keras, tensorflow as tf\n"
+    "import skmnist._backend, tensorflow as tf\n"
     "print(tf.config.threading.get_intra_op_parallelism_threads(),"
     " tf.config.threading.get_inter_op_parallelism_threads())\n"
 )
@@ -138,7 +138,7 @@ def test_a_dask_worker_limits_to_its_threads(monkeypatch):
 
 
 def _loky_worker_threads():
-    import skmnist._keras  # noqa: F401  (what a fit in a worker imports)
+    import skmnist._backend  # noqa: F401  (what a fit in a worker imports)
 
     tf = sys.modules["tensorflow"]
     return (

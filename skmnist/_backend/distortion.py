@@ -191,3 +191,9 @@ class DistortionLayer(keras.layers.Layer):
             seed=self.seed,
         )
         return config
+
+
+def distort(spec, X, image_shape, *, seed):
+    """Flat images ``X`` distorted once by a ``RandomDistortion`` ``spec``, as NumPy."""
+    layer = DistortionLayer.from_spec(spec, image_shape, seed=seed, dtype=X.dtype.name)
+    return keras.ops.convert_to_numpy(layer(X, training=True))

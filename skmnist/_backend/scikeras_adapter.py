@@ -1,0 +1,108 @@
+"""The one place that knows scikeras: the wrapper a network is fitted through.
+
+scikeras 0.13 (April 2024) is its last release, and its maintainer points
+users to Keras' own wrappers (adriangb/scikeras#337). skmnist keeps it, for
+its users, behind this adapter: a move to ``keras.wrappers`` changes this
+module alone.
+"""
+
+import sys
+
+import keras
+import sklearn
+
+from skmnist.preprocessing import OneHotLabelEncoder
+
+
+def _import_scikeras_wrappers():
+    """scikeras' wrappers, without TensorFlow on another Keras backend.
+
+    ``scikeras.utils.random_state`` imports TensorFlow when it can, for the
+    ``random_state`` of scikeras' estimators, which skmnist does not use (it
+    seeds the fit itself, see :func:`random_seed_scope`). On JAX that import
+    costs seconds and hundreds of MB for nothing: it is blocked (a ``None``
+    in ``sys.modules`` makes ``import tensorflow`` raise ImportError, which
+    scikeras handles) while scikeras loads, and allowed again afterwards.
+    """
+    block = keras.backend.backend() != "tensorflow" and "tensorflow" not in sys.modules
+    if block:
+        sys.modules["tensorflow"] = None
+    try:
+        from scikeras.wrappers import KerasClassifier
+    finally:
+        if block:
+            del sys.modules["tensorflow"]
+    return KerasClassifier
+
+
+KerasClassifier = _import_scikeras_wrappers()
+
+
+class DenseKerasClassifier(KerasClassifier):
+    """scikeras' ``KerasClassifier`` with skmnist's one-hot target encoder.
+
+    Parameters
+    ----------
+    classes : array-like of shape (n_classes,)
+        All the classes, so that a validation split or a ``partial_fit`` batch
+        that lacks a class still encodes to the same columns.
+
+    **kwargs
+        Passed to ``KerasClassifier`` (scikeras' routing applies).
+    """
+
+    def __init__(self, classes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.classes = classes
+
+    @property
+    def target_encoder(self):
+        return OneHotLabelEncoder(classes=self.classes)
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        # MNISTDenseClassifier checked that X is finite: scikeras' check again
+        # would be another pass over the training set (30 ms for MNIST's).
+        with sklearn.config_context(assume_finite=True):
+            return super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+
+
+def fit_network(
+    X,
+    y,
+    *,
+    classes,
+    network,
+    epochs,
+    batch_size,
+    shuffle,
+    verbose,
+    callbacks,
+    incremental,
+    sample_weight=None,
+    validation_data=None,
+):
+    """Build a network with ``build_dense_network(**network)`` and fit it.
+
+    ``fit`` runs up to ``epochs`` epochs, ``incremental`` (``partial_fit``)
+    one. Returns the trained Keras model and the history of this call. The
+    scikeras wrapper is dropped afterwards: nothing of it is kept.
+    """
+    from skmnist._backend.network import build_dense_network
+
+    history = keras.callbacks.History()
+    wrapper = DenseKerasClassifier(
+        classes=classes,
+        model=build_dense_network,
+        **{f"model__{key}": value for key, value in network.items()},
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        fit__verbose=verbose,
+        fit__callbacks=[*callbacks, history],
+    )
+    fit_kwargs = {} if validation_data is None else {"validation_data": validation_data}
+    if incremental:
+        wrapper.partial_fit(X, y, sample_weight=sample_weight, **fit_kwargs)
+    else:
+        wrapper.fit(X, y, sample_weight=sample_weight, **fit_kwargs)
+    return wrapper.model_, history.history

@@ -1,0 +1,56 @@
+"""The one path from what users pass as X to validated rows of pixels.
+
+Images ``(n, h, w)`` or ``(n, h, w, c)``, flat rows ``(n, n_pixels)``, nested
+lists and pandas DataFrames of pixel columns all become 2-D rows here, with
+one call of scikit-learn's ``validate_data`` per estimator call. Images are
+flattened as a view (no copy), so the only copy is the dtype conversion that
+the caller asks for (none when X already has that dtype and is C-contiguous).
+``n_features_in_`` is the number of pixels per image, for images and rows
+alike, so an estimator fitted on images takes rows and the other way round.
+"""
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+__all__ = ["as_rows", "validate_rows"]
+
+
+def as_rows(X):
+    """``(rows, image_shape)``: images viewed as rows, and their shape.
+
+    ``image_shape`` is the shape of one image, e.g. ``(28, 28)``, or None for
+    2-D input (arrays and DataFrames, returned unchanged). Nested lists become
+    an array; ragged ones are returned as they are, for scikit-learn's error.
+    """
+    if not hasattr(X, "ndim") and not hasattr(X, "__array__"):
+        try:
+            X = np.asarray(X)
+        except ValueError:
+            return X, None
+    if getattr(X, "ndim", 2) > 2:
+        X = np.asarray(X)
+        image_shape = tuple(X.shape[1:])
+        # Not reshape(n, -1): NumPy cannot infer -1 for 0 images.
+        return X.reshape(X.shape[0], int(np.prod(image_shape))), image_shape
+    return X, None
+
+
+def validate_rows(estimator, X, y="no_validation", *, reset, **check_params):
+    """Validate X (and y) for ``estimator`` as rows of pixels.
+
+    ``validate_data(estimator, rows, y, reset=reset, **check_params)`` on the
+    rows of :func:`as_rows`; with ``reset=False``, images whose pixel count is
+    not ``n_features_in_`` get an error that names their shape. Returns what
+    ``validate_data`` returns, and the shape of one input image (or None).
+    """
+    rows, image_shape = as_rows(X)
+    if not reset and image_shape is not None and hasattr(estimator, "n_features_in_"):
+        n_pixels = int(np.prod(image_shape))
+        if n_pixels != estimator.n_features_in_:
+            raise ValueError(
+                f"X has images of shape {image_shape} ({n_pixels} pixels), but "
+                f"{type(estimator).__name__} is expecting "
+                f"{estimator.n_features_in_} features as input."
+            )
+    out = validate_data(estimator, rows, y, reset=reset, **check_params)
+    return out, image_shape

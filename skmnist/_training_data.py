@@ -1,0 +1,197 @@
+"""Pure functions that check and prepare a classifier's training data.
+
+The classes of a fit, the combined sample and class weights, the held-out
+validation split of early stopping: NumPy and scikit-learn only, the way
+``sklearn/neural_network/_base.py`` holds the perceptron's helpers.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+
+from skmnist._arrays import aligned_array
+from skmnist._rows import as_rows, validate_rows
+
+
+def check_hidden_layer_sizes(sizes):
+    """``hidden_layer_sizes`` (an int or a sequence of ints) as a tuple."""
+    given = sizes
+    if isinstance(sizes, Integral):
+        sizes = [sizes]
+    sizes = list(sizes)
+    for size in sizes:
+        if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
+            raise ValueError(
+                f"hidden_layer_sizes must contain positive integers; got {given!r}."
+            )
+    return tuple(int(size) for size in sizes)
+
+
+def check_classes(y, classes, *, fitted_classes, incremental, name):
+    """The classes of a fit: from y, from ``classes`` or from the fitted ones.
+
+    ``fitted_classes`` is None for a new network, else the classes a warm
+    start or a later ``partial_fit`` must keep.
+    """
+    if fitted_classes is None and incremental:
+        if classes is None:
+            raise ValueError(
+                f"classes must be passed on the first call to {name}.partial_fit."
+            )
+        classes = np.unique(np.asarray(classes))
+    elif fitted_classes is not None:
+        if classes is not None and not np.array_equal(
+            np.unique(np.asarray(classes)), fitted_classes
+        ):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()!r} is not the same as "
+                f"the classes of the first call, {fitted_classes.tolist()!r}."
+            )
+        classes = fitted_classes
+        if not incremental and not np.array_equal(np.unique(y), classes):
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as "
+                f"in the previous call to fit: previously {classes.tolist()!r}, "
+                f"y has {np.unique(y).tolist()!r}."
+            )
+    else:
+        classes = np.unique(y)
+    unseen = np.setdiff1d(np.unique(y), classes)
+    if len(unseen):
+        raise ValueError(
+            f"y contains labels that are not in classes: {unseen.tolist()!r}; "
+            f"the classes are {classes.tolist()!r}."
+        )
+    if len(classes) < 2:
+        raise ValueError(
+            f"{name} needs samples of at least 2 classes in y, "
+            f"but y contains only 1 class: {classes[0]!r}."
+        )
+    return classes
+
+
+def combine_sample_weight(X, y, sample_weight, class_weight):
+    """Sample times class weights, zero weights dropped, normalised to mean 1.
+
+    Returns ``X, y, weight, n_effective``: the rows of positive weight, their
+    weights (None when there are none to apply) and the number of samples the
+    weights stand for (their sum).
+    """
+    if sample_weight is None and class_weight is None:
+        return X, y, None, len(y)
+    from sklearn.utils.class_weight import compute_sample_weight
+    from sklearn.utils.validation import _check_sample_weight
+
+    weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    if class_weight is not None:
+        weight = weight * compute_sample_weight(class_weight, y)
+    keep = weight > 0  # _check_sample_weight refuses all zeros
+    if not keep.all():
+        X, y, weight = X[keep], y[keep], weight[keep]
+    return X, y, (weight / weight.mean()).astype(X.dtype), weight.sum()
+
+
+def validation_split(X, y, sample_weight, classes, *, fraction, seed):
+    """Hold out ``fraction`` of the data, stratified when every class can be.
+
+    Returns the training part ``X, y, sample_weight`` and the validation data
+    ``(X_val, Y_val[, w_val])`` with one-hot ``Y_val``.
+    """
+    n_val = int(np.ceil(fraction * len(y)))
+    if n_val < 1 or len(y) - n_val < 1:
+        raise ValueError(
+            f"validation_fraction={fraction} leaves no samples "
+            f"for training or validation out of {len(y)} samples."
+        )
+    _, counts = np.unique(y, return_counts=True)
+    stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
+    # Imported here: sklearn.model_selection loads sklearn.metrics and
+    # sklearn.preprocessing (0.12 s of `from skmnist import ...`).
+    from sklearn.model_selection import train_test_split
+
+    from skmnist.preprocessing import OneHotLabelEncoder
+
+    arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
+    parts = train_test_split(
+        *arrays, test_size=n_val, random_state=seed, stratify=stratify
+    )
+    X_train, X_val, y_train, y_val = parts[:4]
+    sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
+    Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
+    validation = (X_val, Y_val) if sw_val is None else (X_val, Y_val, sw_val)
+    return X_train, y_train, sw_train, validation
+
+
+def network_params(estimator, sizes, X, n_effective):
+    """The training engine's ``network`` arguments from a classifier's params."""
+    augmentation = None
+    if estimator.augmentation is not None:
+        spec = estimator.augmentation
+        augmentation = dict(
+            image_shape=spec.check_image_shape(X.shape[1]),
+            shift=spec.shift,
+            rotation=spec.rotation,
+            scale=spec.scale,
+            elastic_alpha=spec.elastic_alpha,
+            elastic_sigma=spec.elastic_sigma,
+        )
+    return dict(
+        hidden_layer_sizes=sizes,
+        activation=estimator.activation,
+        dropout=estimator.dropout,
+        # MLPClassifier's penalty: 0.5 * alpha * ||W||^2 / batch size, the
+        # batch's size in (weighted) samples.
+        l2=0.5 * estimator.alpha / min(estimator.batch_size, n_effective),
+        learning_rate=estimator.learning_rate,
+        beta_1=estimator.beta_1,
+        beta_2=estimator.beta_2,
+        epsilon=estimator.epsilon,
+        dtype=X.dtype.name,
+        augmentation=augmentation,
+    )
+
+
+def check_resumable(coefs, units):
+    """Raise unless ``coefs`` have the shapes of layers of ``units`` units."""
+    expected = list(zip(units[:-1], units[1:]))
+    fitted = [tuple(W.shape) for W in coefs]
+    if fitted != expected:
+        fitted_sizes = tuple(shape[1] for shape in fitted[:-1])
+        raise ValueError(
+            "warm_start and partial_fit continue the fitted network, whose "
+            f"hidden layers have {fitted_sizes} units, but hidden_layer_sizes "
+            f"is {tuple(units[1:-1])}. Set warm_start=False to train a new "
+            "network."
+        )
+
+
+def validate_training_data(estimator, X, y, resume):
+    """Rows of float32 (float64 for float64 data, as MLPClassifier) and y.
+
+    Integer pixels (MNIST's uint8) cannot be NaN or infinite: they are
+    converted once, into memory the training tensors can share.
+    """
+    rows, _ = as_rows(X)
+    dtype = estimator.coefs_[0].dtype if resume else [np.float32, np.float64]
+    integral = isinstance(rows, np.ndarray) and rows.dtype.kind in "biu"
+    if integral:
+        rows = aligned_array(rows, dtype if resume else np.float32)
+    (X, y), _ = validate_rows(
+        estimator,
+        rows,
+        y,
+        reset=not resume,
+        dtype=dtype,
+        ensure_all_finite=not integral,
+    )
+    check_classification_targets(y)
+    if X.dtype == np.float64 and not resume:
+        from skmnist import _backend
+
+        if np.float64 not in _backend.float_dtypes():
+            # JAX without its 64-bit mode computes in float32.
+            X = aligned_array(X, np.float32)
+    return X, y

@@ -1,0 +1,231 @@
+"""Keras trains, NumPy serves: the fitted model is arrays and leaves its process.
+
+Every test here crosses a process boundary the way users do: a model pickled,
+dumped with joblib or saved in one process is loaded in a fresh one, which
+predicts the same probabilities without importing TensorFlow, Keras, JAX or
+scikeras; training resumes from a loaded model exactly as from the original.
+"""
+
+import ast
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+import skmnist
+from skmnist import MNISTDenseClassifier, load_model, make_mnist_pipeline, save_model
+
+ENGINES = ("tensorflow", "keras", "jax", "scikeras")
+PACKAGE = Path(skmnist.__file__).parent
+
+# Loads a model the way a user would in a new process, predicts, and reports
+# which training engines that process imported.
+_LOAD_AND_PREDICT = r"""
+import json, pickle, sys
+import numpy as np
+how, path, x_path, out = sys.argv[1:5]
+if how == "pickle":
+    with open(path, "rb") as f:
+        model = pickle.load(f)
+elif how == "joblib":
+    import joblib
+    model = joblib.load(path)
+else:
+    from skmnist import load_model
+    model = load_model(path)
+np.save(out, model.predict_proba(np.load(x_path)))
+engines = ("tensorflow", "keras", "jax", "scikeras")
+print(json.dumps(sorted(m for m in engines if m in sys.modules)))
+"""
+
+
+@pytest.fixture(scope="module")
+def models(mnist):
+    train, _ = mnist
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(64,), epochs=1, random_state=0)
+    clf.fit(train.data[:2000] / np.float32(255), train.target[:2000])
+    pipe = make_mnist_pipeline(hidden_layer_sizes=(32,), epochs=1, random_state=0)
+    pipe.fit(train.images[:2000], train.target[:2000])
+    return {"classifier": clf, "pipeline": pipe}
+
+
+def _dump(model, how, folder):
+    path = folder / f"model.{how}"
+    if how == "pickle":
+        with open(path, "wb") as f:
+            pickle.dump(model, f)
+    elif how == "joblib":
+        joblib.dump(model, path)
+    else:
+        save_model(model, path)
+    return path
+
+
+@pytest.mark.parametrize("how", ["pickle", "joblib", "save_model"])
+@pytest.mark.parametrize("kind", ["classifier", "pipeline"])
+def test_model_loads_and_predicts_in_a_fresh_process_without_keras(
+    models, mnist, tmp_path, how, kind
+):
+    _, test = mnist
+    model = models[kind]
+    X = test.images[:300] if kind == "pipeline" else test.data[:300] / np.float32(255)
+    np.save(tmp_path / "x.npy", X)
+    path = _dump(model, how, tmp_path)
+    out = tmp_path / "proba.npy"
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_AND_PREDICT, how, path, tmp_path / "x.npy", out],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+    # The same arrays and operations on the same machine: bitwise equal.
+    np.testing.assert_array_equal(np.load(out), model.predict_proba(X))
+
+
+def test_pickle_holds_arrays_and_plain_python_only(models):
+    class Inspect(pickle.Unpickler):
+        def find_class(self, module, name):
+            assert module.split(".")[0] in {"numpy", "skmnist", "sklearn", "builtins"}
+            return super().find_class(module, name)
+
+    import io
+
+    for model in models.values():
+        data = pickle.dumps(model)
+        assert not any(engine.encode() in data for engine in ENGINES)
+        Inspect(io.BytesIO(data)).load()
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_training_resumes_from_a_loaded_model_as_from_the_original(
+    mnist, tmp_path, how
+):
+    train, _ = mnist
+    X = train.data[:1000] / np.float32(255)
+    y = train.target[:1000]
+    params = dict(hidden_layer_sizes=(32,), epochs=2, dropout=0.2, random_state=0)
+    original = MNISTDenseClassifier(**params, warm_start=True).fit(X, y)
+    copies = [
+        pickle.loads(pickle.dumps(original)),
+        load_model(save_model(original, tmp_path / "m")),
+    ]
+    for model in [original, *copies]:
+        model.partial_fit(X, y) if how == "partial_fit" else model.fit(X, y)
+    for copy in copies:
+        assert copy.n_iter_ == original.n_iter_ == 3 + (how == "warm_start")
+        # Same seed, same weights, same Adam state: bitwise the same fit.
+        for a, b in zip(
+            copy.coefs_ + copy.intercepts_, original.coefs_ + original.intercepts_
+        ):
+            np.testing.assert_array_equal(a, b)
+        for a, b in zip(
+            copy.training_state_["optimizer"], original.training_state_["optimizer"]
+        ):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_resuming_continues_adam_rather_than_restarting_it(mnist):
+    train, _ = mnist
+    X, y = train.data[:600] / np.float32(255), train.target[:600]
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, batch_size=100)
+    clf.set_params(random_state=0).fit(X, y)
+    assert int(clf.training_state_["optimizer"][0]) == 6  # Adam's step count
+    clf.partial_fit(X, y)
+    assert int(clf.training_state_["optimizer"][0]) == 12
+
+
+def test_warm_start_with_other_layer_sizes_is_a_clear_error(mnist):
+    train, _ = mnist
+    X, y = train.data[:300] / np.float32(255), train.target[:300]
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, warm_start=True)
+    clf.fit(X, y)
+    with pytest.raises(ValueError, match=r"hidden layers have \(16,\) units"):
+        clf.set_params(hidden_layer_sizes=(8,)).fit(X, y)
+    assert clf.coefs_[0].shape == (784, 16)
+
+
+def test_cross_validate_in_worker_processes_returns_fitted_models(mnist):
+    from sklearn.model_selection import cross_validate
+
+    train, _ = mnist
+    X, y = train.data[:1000] / np.float32(255), train.target[:1000]
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=2, random_state=0)
+    result = cross_validate(clf, X, y, cv=2, n_jobs=2, return_estimator=True)
+    assert len(result["estimator"]) == 2
+    for fitted, score in zip(result["estimator"], result["test_score"]):
+        assert fitted.coefs_[0].shape == (784, 16)
+        assert score > 0.5
+
+
+def test_images_and_rows_are_interchangeable_after_fit(mnist):
+    train, test = mnist
+    for fit_on, predict_on in [("images", "data"), ("data", "images")]:
+        pipe = make_mnist_pipeline(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+        pipe.fit(getattr(train, fit_on)[:500], train.target[:500])
+        assert [step.n_features_in_ for step in pipe] == [784, 784, 784]
+        proba = pipe.predict_proba(getattr(test, predict_on)[:50])
+        # The same pixels: the same operations on the same rows.
+        np.testing.assert_array_equal(
+            proba, pipe.predict_proba(getattr(test, fit_on)[:50])
+        )
+
+
+@pytest.mark.parametrize("shape", [(0, 784), (0, 28, 28)])
+def test_fit_on_no_samples_says_so(shape):
+    X = np.zeros(shape, dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"0 sample\(s\) \(shape=\(0, 784\)\)"):
+        MNISTDenseClassifier().fit(X, np.zeros(0, dtype=int))
+
+
+def _imported_modules(path):
+    """Every module an ``import`` or ``from`` in ``path`` names, at any depth."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_only_the_backend_package_imports_the_training_engines():
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] == "_backend":
+            continue
+        engines = {n for n in _imported_modules(path) if n.split(".")[0] in ENGINES}
+        if engines:
+            offenders[str(relative)] = sorted(engines)
+    assert offenders == {}
+    # ...and the walk does see imports inside functions.
+    assert "keras" in _imported_modules(PACKAGE / "_backend" / "network.py")
+    assert "scikeras.wrappers" in _imported_modules(
+        PACKAGE / "_backend" / "scikeras_adapter.py"
+    )
+
+
+def test_predicting_never_imports_the_training_engines(models, mnist, tmp_path):
+    # In a fresh process: import skmnist, load, predict, score, evaluate.
+    _, test = mnist
+    path = save_model(models["pipeline"], tmp_path / "m")
+    code = (
+        "import sys\n"
+        "from skmnist import load_model, load_mnist\n"
+        "from skmnist.evaluation import EvaluationReport\n"
+        f"model = load_model({str(path)!r})\n"
+        "X, y = load_mnist('test', return_X_y=True, download=False)\n"
+        "model.predict_log_proba(X[:100]); model.score(X, y)\n"
+        "EvaluationReport.from_estimator(model, X[:500], y[:500])\n"
+        f"print(sorted(m for m in {ENGINES!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
