@@ -46,6 +46,9 @@ def search():
 def test_all():
     assert sorted(skmnist.plotting.__all__) == sorted(
         [
+            "DigitGridDisplay",
+            "LossCurveDisplay",
+            "SearchHeatmapDisplay",
             "plot_confusion_matrix",
             "plot_learning_curves",
             "plot_digits",
@@ -54,6 +57,8 @@ def test_all():
             "plot_search_heatmap",
         ]
     )
+    for name in skmnist.plotting.__all__:
+        assert getattr(skmnist.plotting, name).__doc__, name
 
 
 def test_plot_confusion_matrix_from_report(pyplot, digits_report):
