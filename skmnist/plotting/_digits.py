@@ -361,17 +361,8 @@ class DigitGridDisplay:
         select : {"first", "random", "misclassified"}, default="random"
             Which digits to show; see :meth:`from_predictions`.
 
-        n_images : int or None, default=30
-            Most digits to show; None for all.
-
-        random_state : int, RandomState instance or None, default=0
-            Picks the digits when `select="random"`.
-
-        n_cols : int, default=6
-            Number of columns of the grid.
-
-        fig : matplotlib Figure or SubFigure, default=None
-            Figure to draw into; a new one sized to fit the grid when None.
+        n_images, random_state, n_cols, fig
+            As in :meth:`from_predictions` (30, 0, 6 and None by default).
 
         Returns
         -------

@@ -95,17 +95,16 @@ class SearchHeatmapDisplay:
 
     Examples
     --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn.linear_model import LogisticRegression
-    >>> from sklearn.model_selection import GridSearchCV
     >>> from skmnist.plotting import SearchHeatmapDisplay
-    >>> X, y = load_iris(return_X_y=True)
-    >>> search = GridSearchCV(
-    ...     LogisticRegression(max_iter=1000), {"C": [0.01, 1.0], "tol": [1e-4]}, cv=3
-    ... ).fit(X, y)
-    >>> display = SearchHeatmapDisplay.from_estimator(search, "C", "tol")
-    >>> display.scores.shape, display.values_x
-    ((1, 2), [0.01, 1.0])
+    >>> display = SearchHeatmapDisplay(
+    ...     [[0.91, 0.93], [0.92, 0.95]],
+    ...     values_x=[32, 128],
+    ...     values_y=[5, 10],
+    ...     param_x="batch_size",
+    ...     param_y="epochs",
+    ... ).plot()
+    >>> display.text_[1, 1].get_text(), display.ax_.get_xlabel()
+    ('0.9500', 'batch_size')
     """
 
     def __init__(
@@ -212,19 +211,13 @@ class SearchHeatmapDisplay:
             A fitted :class:`~sklearn.model_selection.GridSearchCV` (or any
             estimator with ``cv_results_``).
 
-        param_x, param_y : str
-            Parameters on the x and y axes; see :meth:`from_cv_results`.
-
-        score : str, default="mean_test_score"
-            Column to show; see :meth:`from_cv_results`.
-
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+        param_x, param_y, score, ax
+            As in :meth:`from_cv_results`.
 
         Returns
         -------
         display : SearchHeatmapDisplay
-            The display, drawn.
+            The display of ``search.cv_results_``, drawn.
 
         Raises
         ------
@@ -317,20 +310,18 @@ def plot_search_heatmap(
     Parameters
     ----------
     cv_results : dict or pandas.DataFrame
-        ``cv_results_`` of a fitted
-        :class:`~sklearn.model_selection.GridSearchCV` (or any search).
+        A search's ``cv_results_``.
 
     param_x, param_y : str
-        Parameters on the x and y axes, e.g.
-        ``"mnistdenseclassifier__epochs"`` (with or without the ``param_``
-        prefix of the ``cv_results_`` columns).
+        Parameters on the x and y axes (``param_`` prefix optional).
 
     score : str, default="mean_test_score"
-        Column to show; a metric name such as ``"accuracy"`` reads
-        ``mean_test_accuracy`` of a multi-metric search.
+        Column to show, or a metric name of a multi-metric search.
 
     ax : matplotlib Axes, default=None
         Axes to draw on; a new figure when None.
+
+    See :meth:`SearchHeatmapDisplay.from_cv_results` for the details.
 
     Returns
     -------
