@@ -81,11 +81,12 @@ history.round(4)
 # per epoch, training against validation: ``from_estimator`` reads the fitted
 # classifier's ``history_`` (also at the end of a pipeline), and
 # ``LossCurveDisplay(history).plot()`` draws a history dict. The dotted line
-# marks the best epoch, counted from 1, also kept as ``best_epoch``. The training metrics are averages over each epoch,
-# while the weights still change and with dropout on; the validation metrics
-# are measured at the end of the epoch, without dropout. That is why the
-# training curves start out worse than the validation ones, before the network
-# fits its training images better than the held-out ones.
+# marks the best epoch, counted from 1, also kept as ``best_epoch``. The
+# training metrics are averages over each epoch, while the weights still
+# change and with dropout on; the validation metrics are measured at the end
+# of the epoch, without dropout. That is why the training curves start out
+# worse than the validation ones, before the network fits its training images
+# better than the held-out ones.
 import matplotlib.pyplot as plt
 
 from skmnist.plotting import LossCurveDisplay
