@@ -6,10 +6,10 @@ Classification report and the most confused digits
 :class:`~skmnist.evaluation.EvaluationReport` gathers in one object what
 scikit-learn's metrics say about a classifier on a test set: accuracy,
 per-digit precision, recall and F1, the classification report, the confusion
-matrix, the most confused pairs of digits and the misclassified images. The
-functions of :mod:`skmnist.plotting` draw it:
-:func:`~skmnist.plotting.plot_confusion_matrix` and
-:func:`~skmnist.plotting.plot_misclassified`.
+matrix, the most confused pairs of digits and the misclassified images.
+:mod:`skmnist.plotting` draws it (:func:`~skmnist.plotting.plot_confusion_matrix`,
+:class:`~skmnist.plotting.DigitGridDisplay`) and
+:func:`~skmnist.report.save_report` writes it to a folder.
 
 To keep the example fast, the network is trained on the first 10,000 training
 images for 5 epochs (2,000 images and 2 epochs when the environment variable
@@ -112,15 +112,30 @@ pd.DataFrame(report.most_confused(8))
 # The misclassified digits
 # ------------------------
 #
-# :func:`~skmnist.plotting.plot_misclassified` shows the wrong predictions,
-# those the network was most confident about first. Each thumbnail reads
+# :class:`~skmnist.plotting.DigitGridDisplay` draws digits with their
+# predictions; ``select="misclassified"`` shows the wrong predictions, those
+# the network was most confident about first. Each thumbnail reads
 # ``true / pred (probability)``. Looking at them tells sloppy or ambiguous
-# digits apart from real weaknesses of the model.
-from skmnist.plotting import plot_misclassified
+# digits apart from real weaknesses of the model. Like scikit-learn's
+# displays, ``from_predictions`` takes predictions already made (here the
+# report's), ``from_estimator`` predicts itself, and the display keeps the
+# figure (``figure_``) and the grid of axes (``axes_``).
+from skmnist.plotting import DigitGridDisplay
 
 print(f"{report.n_errors} errors in {report.n_samples} test images")
-plot_misclassified(report=report, max_images=18)
+errors = DigitGridDisplay.from_predictions(
+    report.images,
+    report.y_true,
+    report.y_pred,
+    probabilities=report.prediction_confidence(),
+    select="misclassified",
+    n_images=18,
+)
 plt.show()
+
+# %%
+# :func:`~skmnist.plotting.plot_misclassified` draws the same in one call,
+# ``plot_misclassified(report=report, max_images=18)``.
 
 # %%
 # :func:`~skmnist.plotting.plot_sample_predictions` draws random test digits
@@ -134,14 +149,16 @@ plt.show()
 # Save the report
 # ---------------
 #
-# :meth:`~skmnist.evaluation.EvaluationReport.save` writes the metrics as JSON
+# :func:`~skmnist.report.save_report` writes the metrics as JSON
 # (:meth:`~skmnist.evaluation.EvaluationReport.to_dict`), the text report, the
 # figures as PNG files and one self-contained HTML page; ``skmnist train`` and
 # ``skmnist evaluate`` write the same files.
 import tempfile
 from pathlib import Path
 
+from skmnist.report import save_report
+
 with tempfile.TemporaryDirectory() as folder:
-    written = report.save(Path(folder) / "evaluation")
+    written = save_report(report, Path(folder) / "evaluation")
     for name, path in written.items():
         print(f"{name:28} {os.path.getsize(path):>9,} bytes")

@@ -7,7 +7,7 @@ With ``early_stopping=True``, :class:`~skmnist.MNISTDenseClassifier` holds out
 part of its training data, measures the validation loss after each epoch and
 stops once it no longer improves, restoring the weights of the best epoch.
 Its ``history_`` records the loss and accuracy of every epoch on both sets,
-and :func:`~skmnist.plotting.plot_learning_curves` draws them.
+and :class:`~skmnist.plotting.LossCurveDisplay` draws them.
 
 A second kind of learning curve shows the score against the number of
 training images: scikit-learn's
@@ -77,20 +77,27 @@ history.round(4)
 # Plot the learning curves
 # ------------------------
 #
-# :func:`~skmnist.plotting.plot_learning_curves` takes ``history_`` (or the
-# fitted classifier or pipeline itself) and draws the loss and the accuracy
-# per epoch, training against validation. The dotted line marks the best
-# epoch, counted from 1. The training metrics are averages over each epoch,
-# while the weights still change and with dropout on; the validation metrics
-# are measured at the end of the epoch, without dropout. That is why the
-# training curves start out worse than the validation ones, before the network
-# fits its training images better than the held-out ones.
+# :class:`~skmnist.plotting.LossCurveDisplay` draws the loss and the accuracy
+# per epoch, training against validation: ``from_estimator`` reads the fitted
+# classifier's ``history_`` (also at the end of a pipeline), and
+# ``LossCurveDisplay(history).plot()`` draws a history dict. The dotted line
+# marks the best epoch, counted from 1, also kept as ``best_epoch``. The
+# training metrics are averages over each epoch, while the weights still
+# change and with dropout on; the validation metrics are measured at the end
+# of the epoch, without dropout. That is why the training curves start out
+# worse than the validation ones, before the network fits its training images
+# better than the held-out ones.
 import matplotlib.pyplot as plt
 
-from skmnist.plotting import plot_learning_curves
+from skmnist.plotting import LossCurveDisplay
 
-fig = plot_learning_curves(clf.history_)
+curves = LossCurveDisplay.from_estimator(clf)
+print(f"Lowest validation loss after epoch {curves.best_epoch}")
 plt.show()
+
+# %%
+# :func:`~skmnist.plotting.plot_learning_curves` does the same in one call and
+# returns the figure: ``plot_learning_curves(clf)``.
 
 # %%
 # Score against the number of training images

@@ -295,6 +295,7 @@ def _load(subset, args):
 
 def _write_report(model, test, out, *, fit_time=None):
     from skmnist.evaluation import EvaluationReport
+    from skmnist.report import save_report
 
     report = EvaluationReport.from_estimator(
         model,
@@ -311,7 +312,7 @@ def _write_report(model, test, out, *, fit_time=None):
         f"({report.to_dict()['n_errors']} errors in {len(test.target)} images)"
     )
     print(report.classification_report)
-    written = report.save(out)
+    written = save_report(report, out)
     return report, written
 
 
@@ -458,9 +459,10 @@ def _search(args):
     import pandas as pd
     from sklearn.model_selection import GridSearchCV
 
-    from skmnist.evaluation import _atomic_write, _figure_png
+    from skmnist._io import atomic_write as _atomic_write
     from skmnist.pipeline import make_mnist_pipeline
     from skmnist.plotting import plot_search_heatmap
+    from skmnist.report import _figure_png
 
     pipe = make_mnist_pipeline(args.preset, **_classifier_params(args))
     pipe[-1]._validate_params()

@@ -1,18 +1,14 @@
-"""Evaluation of a fitted classifier on a test set: metrics, errors, report files.
+"""Evaluation of a fitted classifier on a test set: the numbers, no drawing.
 
 :class:`EvaluationReport` gathers what scikit-learn's metrics say about a set
 of predictions (accuracy, confusion matrix, per-class precision, recall and
-F1, the most confused pairs of classes, the misclassified samples) and writes
-them to a folder as JSON, text, PNG figures and one self-contained HTML page.
-It works with any fitted scikit-learn classifier; nothing here imports Keras or
-TensorFlow, and matplotlib is imported only to draw.
+F1, the most confused pairs of classes, the misclassified samples) and gives
+them as JSON types. It works with any fitted scikit-learn classifier. This
+module imports neither matplotlib nor :mod:`skmnist.plotting` (which draws a
+report) nor :mod:`skmnist.report` (which writes one to a folder), nor Keras.
 """
 
-import base64
-import html
-import json
 import math
-import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
@@ -26,7 +22,13 @@ from sklearn.metrics import (
 )
 from sklearn.utils.multiclass import unique_labels
 
-from skmnist._io import atomic_write as _atomic_write
+from skmnist._digit_arrays import (
+    as_images,
+    native,
+    predict_with_proba,
+    prediction_confidence,
+)
+from skmnist._history import as_history, find_history
 
 __all__ = ["EvaluationReport"]
 
@@ -46,9 +48,6 @@ _VERSIONED = (
 # Other distribution names that provide the same import package.
 _ALIASES = {"tensorflow": ("tensorflow-cpu", "tensorflow-macos", "tf-nightly")}
 
-# Resolution of the PNG figures written by EvaluationReport.save.
-_DPI = 110
-
 
 def _dist_version(name):
     for dist in (name, *_ALIASES.get(name, ())):
@@ -66,83 +65,22 @@ def _versions():
     return versions
 
 
-def _native(value):
-    """A NumPy scalar as the Python scalar it holds; anything else unchanged."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _jsonable(value):
     """``value`` made of JSON types only (dict keys become str, tuples lists).
 
     Non-finite floats become None and objects JSON cannot hold their ``repr``,
     so ``json.loads(json.dumps(x)) == x`` holds for the result.
     """
-    value = _native(value)
+    value = native(value)
     if value is None or isinstance(value, (bool, str, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(_native(k)): _jsonable(v) for k, v in value.items()}
+        return {str(native(k)): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_jsonable(v) for v in value]
     return repr(value)
-
-
-def _find_history(estimator):
-    """The ``history_`` dict of an estimator, a Pipeline's last step or a search.
-
-    Returns None when there is none.
-    """
-    for _ in range(10):  # nested searches and pipelines, bounded
-        history = getattr(estimator, "history_", None)
-        if history is not None:
-            return {
-                str(key): [float(v) for v in np.ravel(values)]
-                for key, values in dict(history).items()
-            }
-        if hasattr(estimator, "best_estimator_"):
-            estimator = estimator.best_estimator_
-        elif hasattr(estimator, "steps"):
-            estimator = estimator.steps[-1][1]
-        else:
-            return None
-    return None
-
-
-def _as_images(X, *, strict=False):
-    """View ``X`` as square grey images ``(n, h, w)``, or None if it is not.
-
-    Accepts ``(n, h, w)``, ``(n, h, w, 1)`` and flat rows ``(n, d)`` with ``d``
-    a perfect square (784 -> 28x28). With ``strict=True`` raise instead of
-    returning None.
-    """
-    if X is None:
-        return None
-    if hasattr(X, "tocsr") or hasattr(X, "toarray"):  # sparse
-        images = None
-    else:
-        try:
-            array = np.asarray(X)
-        except (TypeError, ValueError):
-            array = None
-        images = None
-        if array is not None and array.dtype.kind in "biuf":
-            if array.ndim == 4 and array.shape[-1] == 1:
-                images = array[..., 0]
-            elif array.ndim == 3:
-                images = array
-            elif array.ndim == 2 and array.shape[1] > 0:
-                side = math.isqrt(array.shape[1])
-                if side * side == array.shape[1]:
-                    images = array.reshape(array.shape[0], side, side)
-    if images is None and strict:
-        raise ValueError(
-            "images must be an array of shape (n_samples, height, width) or flat "
-            "rows (n_samples, side * side) such as (n_samples, 784); got "
-            f"{type(X).__name__} of shape {np.shape(X)}."
-        )
-    return images
 
 
 def _estimator_params(estimator):
@@ -161,22 +99,38 @@ def _estimator_params(estimator):
     return {key: value for key, value in sorted(params.items()) if plain(value)}
 
 
-def _confidence(y_proba, proba_labels, y_pred):
-    """``y_proba[i, column of y_pred[i]]`` (NaN for a label with no column)."""
-    index = {_native(label): k for k, label in enumerate(proba_labels)}
-    columns = np.array([index.get(_native(p), -1) for p in y_pred], dtype=int)
-    confidence = np.asarray(y_proba, dtype=float)[np.arange(len(y_pred)), columns]
-    confidence[columns < 0] = np.nan
-    return confidence
+def _check_labels(y_true, y_pred):
+    """``y_true`` and ``y_pred`` as 1-D arrays of the same, non-zero length."""
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_true.ndim != 1 or y_pred.ndim != 1:
+        raise ValueError(
+            "y_true and y_pred must be 1-D arrays of labels; got shapes "
+            f"{y_true.shape} and {y_pred.shape}."
+        )
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}."
+        )
+    if len(y_true) == 0:
+        raise ValueError("Cannot evaluate on 0 samples.")
+    return y_true, y_pred
 
 
-def _figure_png(fig):
-    """Render a matplotlib figure to PNG bytes."""
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, facecolor="white")
-    return buffer.getvalue()
+def _check_proba(y_proba, proba_labels, y_true):
+    """``(y_proba, proba_labels)`` as arrays of matching shapes, or Nones."""
+    if y_proba is None:
+        return None, None
+    y_proba = np.asarray(y_proba)
+    proba_labels = np.asarray(proba_labels)
+    expected = (len(y_true), len(proba_labels))
+    if y_proba.shape != expected:
+        raise ValueError(
+            f"y_proba must have shape {expected} (n_samples, n_classes), "
+            f"one column per label; got {y_proba.shape}. Pass labels "
+            "in the order of the columns (the classifier's classes_)."
+        )
+    return y_proba, proba_labels
 
 
 class EvaluationReport:
@@ -187,7 +141,8 @@ class EvaluationReport:
     accuracy, confusion matrix, per-class precision, recall, F1 and support,
     the classification report, the most confused pairs of classes and the
     indices of the misclassified samples. :meth:`to_dict` gives them as JSON
-    types; :meth:`save` writes them to a folder with figures and an HTML page.
+    types; :func:`skmnist.report.save_report` writes them to a folder with
+    figures and an HTML page, and :mod:`skmnist.plotting` draws them.
 
     Build one with :meth:`from_estimator` (predicts on X) or
     :meth:`from_predictions` (predictions you already have). It works with any
@@ -212,7 +167,7 @@ class EvaluationReport:
         found in `y_true` and `y_pred`.
 
     images : array-like of shape (n_samples, height, width), default=None
-        The test images, for the thumbnails of :meth:`save`. Flat rows
+        The test images, for the thumbnails of the saved report. Flat rows
         ``(n_samples, 784)`` are viewed as 28x28 images.
 
     fit_time : float, default=None
@@ -288,6 +243,7 @@ class EvaluationReport:
     sklearn.metrics.classification_report : The per-class text report.
     sklearn.metrics.ConfusionMatrixDisplay : The confusion matrix plot.
     skmnist.plotting.plot_confusion_matrix : Plots a report's confusion matrix.
+    skmnist.report.save_report : Writes a report to a folder.
 
     Examples
     --------
@@ -315,7 +271,8 @@ class EvaluationReport:
     True
     >>> report.images.shape  # the 64 pixels seen as 8x8 images
     (797, 8, 8)
-    >>> files = report.save("evaluation")  # doctest: +SKIP
+    >>> from skmnist.report import save_report
+    >>> files = save_report(report, "evaluation")  # doctest: +SKIP
     """
 
     def __init__(
@@ -331,64 +288,37 @@ class EvaluationReport:
         history=None,
         proba_labels=None,
     ):
-        y_true = np.asarray(y_true)
-        y_pred = np.asarray(y_pred)
-        if y_true.ndim != 1 or y_pred.ndim != 1:
-            raise ValueError(
-                "y_true and y_pred must be 1-D arrays of labels; got shapes "
-                f"{y_true.shape} and {y_pred.shape}."
-            )
-        if len(y_true) != len(y_pred):
-            raise ValueError(
-                f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}."
-            )
-        if len(y_true) == 0:
-            raise ValueError("Cannot evaluate on 0 samples.")
+        self.y_true, self.y_pred = _check_labels(y_true, y_pred)
         labels = unique_labels(y_true, y_pred) if labels is None else labels
         self.labels = np.asarray(labels)
-        self.y_true = y_true
-        self.y_pred = y_pred
-
-        self.y_proba = None
-        self._proba_labels = None
-        if y_proba is not None:
-            self.y_proba = np.asarray(y_proba)
-            proba_labels = self.labels if proba_labels is None else proba_labels
-            self._proba_labels = np.asarray(proba_labels)
-            expected = (len(y_true), len(self._proba_labels))
-            if self.y_proba.shape != expected:
-                raise ValueError(
-                    f"y_proba must have shape {expected} (n_samples, n_classes), "
-                    f"one column per label; got {self.y_proba.shape}. Pass labels "
-                    "in the order of the columns (the classifier's classes_)."
-                )
-
+        self.y_proba, self._proba_labels = _check_proba(
+            y_proba, self.labels if proba_labels is None else proba_labels, y_true
+        )
         self.images = None
         if images is not None:
-            self.images = _as_images(images, strict=True)
-            if len(self.images) != len(y_true):
+            self.images = as_images(images, strict=True)
+            if len(self.images) != len(self.y_true):
                 raise ValueError(
                     f"images has {len(self.images)} samples but y_true has "
-                    f"{len(y_true)}."
+                    f"{len(self.y_true)}."
                 )
         self.fit_time = None if fit_time is None else float(fit_time)
         self.params = None if params is None else dict(params)
-        self.history = None
-        if history is not None:
-            self.history = {
-                str(key): [float(v) for v in np.ravel(values)]
-                for key, values in dict(history).items()
-            }
+        self.history = None if history is None else as_history(history)
+        self._compute_metrics()
 
+    def _compute_metrics(self):
+        """Set the metrics scikit-learn computes from the labels."""
+        y_true, y_pred, labels = self.y_true, self.y_pred, self.labels
         self.accuracy = float(accuracy_score(y_true, y_pred))
-        self.confusion_matrix = confusion_matrix(y_true, y_pred, labels=self.labels)
+        self.confusion_matrix = confusion_matrix(y_true, y_pred, labels=labels)
         self.precision, self.recall, self.f1, self.support = (
             precision_recall_fscore_support(
-                y_true, y_pred, labels=self.labels, zero_division=0
+                y_true, y_pred, labels=labels, zero_division=0
             )
         )
         self.classification_report = classification_report(
-            y_true, y_pred, labels=self.labels, digits=4, zero_division=0
+            y_true, y_pred, labels=labels, digits=4, zero_division=0
         )
         self.misclassified = np.flatnonzero(y_true != y_pred)
         self.most_confused_pairs = self.most_confused(10)
@@ -429,13 +359,8 @@ class EvaluationReport:
             The evaluation. Its `history` is the estimator's ``history_`` (or
             its last Pipeline step's, or a search's best estimator's), if any.
         """
-        y_pred = estimator.predict(X)
-        y_proba = None
+        y_pred, y_proba, proba_labels = predict_with_proba(estimator, X)
         classes = getattr(estimator, "classes_", None)
-        if classes is not None and hasattr(estimator, "predict_proba"):
-            y_proba = np.asarray(estimator.predict_proba(X))
-            if y_proba.ndim == 1:  # one sample from a squeezing wrapper
-                y_proba = y_proba.reshape(1, -1)
         labels = None
         if classes is not None:
             labels = np.asarray(classes)
@@ -443,7 +368,7 @@ class EvaluationReport:
             if len(extra):
                 labels = unique_labels(labels, extra)
         if images is None:
-            images = _as_images(X)
+            images = as_images(X)
             if images is not None and len(images) != len(y_pred):
                 images = None
         if params is None:
@@ -456,8 +381,8 @@ class EvaluationReport:
             images=images,
             fit_time=fit_time,
             params=params,
-            history=_find_history(estimator),
-            proba_labels=classes if y_proba is not None else None,
+            history=find_history(estimator),
+            proba_labels=proba_labels,
         )
 
     @classmethod
@@ -550,8 +475,8 @@ class EvaluationReport:
             order = order[:n]
         return [
             {
-                "true": _native(self.labels[rows[k]]),
-                "predicted": _native(self.labels[cols[k]]),
+                "true": native(self.labels[rows[k]]),
+                "predicted": native(self.labels[cols[k]]),
                 "count": int(counts[k]),
             }
             for k in order
@@ -567,7 +492,7 @@ class EvaluationReport:
         """
         if self.y_proba is None:
             return None
-        return _confidence(self.y_proba, self._proba_labels, self.y_pred)
+        return prediction_confidence(self.y_proba, self._proba_labels, self.y_pred)
 
     def _averages(self):
         averages = {}
@@ -601,7 +526,7 @@ class EvaluationReport:
             and libraries, read with :mod:`importlib.metadata`).
         """
         per_class = {
-            str(_native(label)): {
+            str(native(label)): {
                 "precision": float(self.precision[k]),
                 "recall": float(self.recall[k]),
                 "f1": float(self.f1[k]),
@@ -613,7 +538,7 @@ class EvaluationReport:
             "accuracy": self.accuracy,
             "n_samples": self.n_samples,
             "n_errors": self.n_errors,
-            "labels": [_native(label) for label in self.labels],
+            "labels": [native(label) for label in self.labels],
             "per_class": per_class,
             **self._averages(),
             "confusion_matrix": self.confusion_matrix.tolist(),
@@ -631,192 +556,3 @@ class EvaluationReport:
             f"n_samples={self.n_samples}, n_errors={self.n_errors}, "
             f"n_classes={len(self.labels)})"
         )
-
-    def _figures(self):
-        """Draw the report's figures (without pyplot).
-
-        Returns
-        -------
-        figures : dict of str to matplotlib.figure.Figure
-            ``confusion_matrix``, ``learning_curves`` (with a `history`),
-            ``sample_predictions`` and ``misclassified`` (with `images`).
-        """
-        from skmnist import plotting
-
-        figures = {}
-        with plotting._without_pyplot():
-            fig = plotting._new_figure(figsize=(7, 6))
-            ax = fig.add_subplot()
-            plotting.plot_confusion_matrix(report=self, ax=ax)
-            figures["confusion_matrix"] = fig
-            if self.history:
-                figures["learning_curves"] = plotting.plot_learning_curves(self.history)
-            if self.images is not None:
-                figures["sample_predictions"] = plotting.plot_sample_predictions(
-                    report=self
-                )
-                figures["misclassified"] = plotting.plot_misclassified(report=self)
-        return figures
-
-    def save(self, out_dir):
-        """Write the report to a folder: JSON, text, PNG figures and HTML.
-
-        Files (each written atomically: a temporary file in `out_dir`, then
-        :func:`os.replace`, so a crash never leaves a partial file):
-
-        - ``metrics.json``: :meth:`to_dict`, indented;
-        - ``classification_report.txt``: `classification_report`;
-        - ``confusion_matrix.png``;
-        - ``learning_curves.png``, when there is a `history`;
-        - ``sample_predictions.png`` (test digits, predicted label and
-          probability, errors in red) and ``misclassified.png`` (the errors,
-          most confident first), when `images` are known;
-        - ``report.html``: one self-contained page with all of the above, the
-          figures embedded as base64 data URIs.
-
-        Parameters
-        ----------
-        out_dir : str or path-like
-            Folder to write to, created if missing; files there are replaced.
-
-        Returns
-        -------
-        paths : dict of str to str
-            File name (``"metrics.json"``, ...) -> path written.
-        """
-        out_dir = os.fspath(out_dir)
-        os.makedirs(out_dir, exist_ok=True)
-        paths = {}
-
-        def write(name, data):
-            path = os.path.join(out_dir, name)
-            _atomic_write(path, data)
-            paths[name] = path
-
-        metrics = self.to_dict()
-        write("metrics.json", json.dumps(metrics, indent=2) + "\n")
-        write("classification_report.txt", self.classification_report)
-
-        pngs = {}
-        figures = self._figures()
-        try:
-            for key, fig in figures.items():
-                pngs[key] = _figure_png(fig)
-                write(f"{key}.png", pngs[key])
-        finally:
-            for fig in figures.values():
-                fig.clear()
-        write("report.html", self._html(metrics, pngs))
-        return paths
-
-    def _html(self, metrics, pngs):
-        """The self-contained HTML page (figures as base64 PNG data URIs)."""
-        esc = html.escape
-
-        def fmt(value):
-            if isinstance(value, float):
-                return f"{value:.4f}"
-            if isinstance(value, (dict, list)):
-                return json.dumps(value)
-            return "" if value is None else str(value)
-
-        def table(header, rows, numeric_from=1):
-            head = "".join(f"<th>{esc(str(h))}</th>" for h in header)
-            body = []
-            for row in rows:
-                cells = []
-                for k, cell in enumerate(row):
-                    cls = ' class="num"' if k >= numeric_from else ""
-                    cells.append(f"<td{cls}>{esc(fmt(cell))}</td>")
-                body.append(f"<tr>{''.join(cells)}</tr>")
-            return (
-                f"<table><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>"
-            )
-
-        def figure(key, caption):
-            if key not in pngs:
-                return ""
-            data = base64.b64encode(pngs[key]).decode("ascii")
-            return (
-                f'<figure><img src="data:image/png;base64,{data}" '
-                f'alt="{esc(caption)}"><figcaption>{esc(caption)}</figcaption>'
-                "</figure>"
-            )
-
-        per_class = [
-            [label, v["precision"], v["recall"], v["f1"], v["support"]]
-            for label, v in metrics["per_class"].items()
-        ]
-        per_class += [
-            [name, v["precision"], v["recall"], v["f1"], v["support"]]
-            for name, v in (
-                ("macro avg", metrics["macro_avg"]),
-                ("weighted avg", metrics["weighted_avg"]),
-            )
-        ]
-        pairs = [
-            [p["true"], p["predicted"], p["count"]]
-            for p in metrics["most_confused_pairs"]
-        ]
-        fit_time = "not recorded" if self.fit_time is None else f"{self.fit_time:.2f} s"
-        params = [
-            [key, value if isinstance(value, str) else repr(value)]
-            for key, value in sorted((metrics["params"] or {}).items())
-        ]
-        versions = [[k, v or "not installed"] for k, v in metrics["versions"].items()]
-        sections = [
-            '<p class="headline">Accuracy <strong>'
-            f"{self.accuracy:.4f}</strong> ({self.accuracy:.2%}): "
-            f"{self.n_samples - self.n_errors} of {self.n_samples} test samples "
-            f"right, {self.n_errors} wrong. Fit time: {esc(fit_time)}.</p>",
-            "<h2>Per-class metrics</h2>",
-            table(["label", "precision", "recall", "f1", "support"], per_class),
-            figure("confusion_matrix", "Confusion matrix (rows: true label)"),
-            "<h2>Most confused pairs</h2>",
-            table(["true", "predicted", "count"], pairs)
-            if pairs
-            else "<p>No errors.</p>",
-            figure("learning_curves", "Learning curves"),
-            figure("sample_predictions", "Sample predictions (errors in red)"),
-            figure("misclassified", "Misclassified digits, most confident first"),
-            "<h2>Classification report</h2>",
-            f"<pre>{esc(self.classification_report)}</pre>",
-            "<h2>Parameters</h2>",
-            table(["parameter", "value"], params, numeric_from=2)
-            if params
-            else "<p>Not recorded.</p>",
-            "<h2>Versions</h2>",
-            table(["package", "version"], versions, numeric_from=2),
-        ]
-        body = "\n".join(s for s in sections if s)
-        return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>skmnist evaluation: accuracy {self.accuracy:.4f}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial,
-  sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
-  color: #222; line-height: 1.45; }}
-h1 {{ margin-bottom: 0.2em; }}
-h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }}
-.headline {{ font-size: 1.3em; }}
-table {{ border-collapse: collapse; margin: 0.5em 0; }}
-th, td {{ border: 1px solid #ccc; padding: 0.25em 0.7em; text-align: left; }}
-th {{ background: #f2f2f2; }}
-td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-tbody tr:nth-child(even) {{ background: #fafafa; }}
-figure {{ margin: 1.5em 0; }}
-img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
-figcaption {{ color: #555; font-size: 0.9em; }}
-pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; }}
-</style>
-</head>
-<body>
-<h1>skmnist evaluation report</h1>
-{body}
-</body>
-</html>
-"""

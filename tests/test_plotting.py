@@ -1,4 +1,4 @@
-"""Tests of skmnist.plotting: returned types, titles, labels and drawn values."""
+"""Tests of skmnist.plotting: the Displays and the plot_* functions, drawn values."""
 
 import re
 
@@ -15,6 +15,9 @@ from sklearn.preprocessing import StandardScaler
 import skmnist.plotting
 from skmnist.evaluation import EvaluationReport
 from skmnist.plotting import (
+    DigitGridDisplay,
+    LossCurveDisplay,
+    SearchHeatmapDisplay,
     plot_confusion_matrix,
     plot_digits,
     plot_learning_curves,
@@ -46,6 +49,9 @@ def search():
 def test_all():
     assert sorted(skmnist.plotting.__all__) == sorted(
         [
+            "DigitGridDisplay",
+            "LossCurveDisplay",
+            "SearchHeatmapDisplay",
             "plot_confusion_matrix",
             "plot_learning_curves",
             "plot_digits",
@@ -54,6 +60,8 @@ def test_all():
             "plot_search_heatmap",
         ]
     )
+    for name in skmnist.plotting.__all__:
+        assert getattr(skmnist.plotting, name).__doc__, name
 
 
 def test_plot_confusion_matrix_from_report(pyplot, digits_report):
@@ -338,3 +346,205 @@ def test_plot_search_heatmap_more_params_and_errors(pyplot):
         plot_search_heatmap(results, "alpha", "C")
     with pytest.raises(ValueError, match="No score 'roc'"):
         plot_search_heatmap(results, "C", "tol", score="roc")
+
+
+# The Displays: data held, from_estimator / from_predictions, plot(ax=).
+
+
+class CountingClassifier:
+    """A fitted classifier that records how many rows each predict call gets."""
+
+    def __init__(self, clf):
+        self.clf, self.classes_, self.rows = clf, clf.classes_, []
+
+    def predict(self, X):
+        self.rows.append(len(X))
+        return self.clf.predict(X)
+
+    def predict_proba(self, X):
+        return self.clf.predict_proba(X)
+
+
+def test_digit_grid_display_holds_what_it_draws(pyplot):
+    images = np.arange(5 * 16, dtype=float).reshape(5, 16)  # 4x4 digits
+    display = DigitGridDisplay(
+        images, [1, 2, 3, 4, 5], predictions=[1, 2, 0, 4, 5], title="Five"
+    )
+    assert display.images.shape == (5, 4, 4)
+    assert display.probabilities is None
+    assert display.plot(n_cols=3) is display
+    assert display.axes_.shape == (2, 3)
+    assert display.figure_.get_suptitle() == "Five"
+    assert [ax.get_title() for ax in display.axes_.flat[:5]] == [
+        "pred 1",
+        "pred 2",
+        "true 3 / pred 0",
+        "pred 4",
+        "pred 5",
+    ]
+    assert not display.axes_[1, 2].axison
+    assert_array_equal(
+        display.axes_[0, 2].images[0].get_array(), images[2].reshape(4, 4)
+    )
+
+    subfig = pyplot.figure().subfigures(1, 2)[1]
+    assert display.plot(n_cols=5, fig=subfig).figure_ is subfig
+    assert len(subfig.axes) == 5
+
+
+def test_digit_grid_display_from_predictions_selects(pyplot):
+    digits = load_digits()
+    y_true = digits.target[:60]
+    y_pred = y_true.copy()
+    wrong = [3, 10, 41]
+    y_pred[wrong] = (y_true[wrong] + 1) % 10
+    confidence = np.full(60, 0.9)
+    confidence[wrong] = [0.55, 0.95, 0.7]
+    images = digits.images[:60]
+
+    first = DigitGridDisplay.from_predictions(images, y_true, y_pred, n_images=12)
+    assert_array_equal(first.images, images[:12])
+    assert first.figure_.get_suptitle() == (
+        "Predictions on the first 12 test digits: 2 wrong (in red)"
+    )
+
+    rand = DigitGridDisplay.from_predictions(
+        images, y_true, y_pred, select="random", n_images=10, random_state=3
+    )
+    idx = np.sort(np.random.RandomState(3).choice(60, 10, replace=False))
+    assert_array_equal(rand.labels, y_true[idx])
+    assert_array_equal(rand.images, images[idx])
+
+    errors = DigitGridDisplay.from_predictions(
+        images, y_true, y_pred, probabilities=confidence, select="misclassified"
+    )
+    assert_array_equal(errors.labels, y_true[[10, 41, 3]])  # most confident first
+    assert_allclose(errors.probabilities, [0.95, 0.7, 0.55])
+    assert errors.figure_.get_suptitle() == (
+        "Misclassified: 3 of 3 errors, most confident first"
+    )
+    plain = DigitGridDisplay.from_predictions(images, select="random", n_images=4)
+    assert plain.figure_.get_suptitle() == "4 random digits"
+    assert [ax.get_title() for ax in plain.axes_.flat] == ["", "", "", ""]
+
+
+def test_digit_grid_display_from_estimator_predicts_what_it_shows(pyplot, digits_model):
+    clf, X, y = digits_model
+    counting = CountingClassifier(clf)
+    display = DigitGridDisplay.from_estimator(
+        counting, X / 16, y, images=X, n_images=9, random_state=0
+    )
+    assert counting.rows == [9]  # only the rows shown
+    idx = np.sort(np.random.RandomState(0).choice(len(X), 9, replace=False))
+    assert_array_equal(display.images, X[idx].reshape(9, 8, 8))  # the raw images
+    assert_array_equal(display.predictions, clf.predict(X[idx] / 16))
+    assert_allclose(display.probabilities, clf.predict_proba(X[idx] / 16).max(axis=1))
+
+    errors = DigitGridDisplay.from_estimator(
+        counting, X, y, select="misclassified", n_images=None
+    )
+    assert counting.rows[-1] == len(X)
+    assert len(errors.images) == int(np.sum(clf.predict(X) != y))
+    assert np.all(errors.labels != errors.predictions)
+    assert np.all(np.diff(errors.probabilities) <= 0)
+
+
+def test_digit_grid_display_rejects_bad_input(pyplot, digits_model):
+    clf, X, y = digits_model
+    images = np.zeros((3, 28, 28))
+    with pytest.raises(ValueError, match="predictions has 2 entries for 3 images"):
+        DigitGridDisplay(images, predictions=[1, 2])
+    with pytest.raises(ValueError, match="select must be one of"):
+        DigitGridDisplay.from_predictions(images, select="worst")
+    with pytest.raises(ValueError, match="n_images must be"):
+        DigitGridDisplay.from_predictions(images, n_images=-1)
+    with pytest.raises(ValueError, match="needs the true and predicted labels"):
+        DigitGridDisplay.from_predictions(images, [0, 1, 2], select="misclassified")
+    with pytest.raises(ValueError, match="needs y"):
+        DigitGridDisplay.from_estimator(clf, X, select="misclassified")
+    with pytest.raises(ValueError, match="images has 3 samples but X has"):
+        DigitGridDisplay.from_estimator(clf, X, y, images=images)
+    with pytest.raises(ValueError, match="n_cols must be a positive int"):
+        DigitGridDisplay(images).plot(n_cols=0)
+
+
+def test_loss_curve_display_holds_history_and_lines(pyplot):
+    display = LossCurveDisplay({k: np.float32(v) for k, v in HISTORY.items()})
+    assert sorted(display.history) == sorted(HISTORY)
+    for key, values in HISTORY.items():
+        assert display.history[key] == pytest.approx(values)
+    assert all(type(v) is float for v in display.history["loss"])
+    assert display.best_epoch == 2
+    fig, axes = pyplot.subplots(1, 2)
+    assert display.plot(ax=axes) is display
+    assert display.figure_ is fig
+    assert list(display.axes_) == list(axes)
+    assert sorted(display.lines_) == sorted(HISTORY)
+    assert_allclose(display.lines_["val_accuracy"].get_ydata(), HISTORY["val_accuracy"])
+    assert display.lines_["val_loss"].axes is axes[0]
+    assert display.lines_["accuracy"].axes is axes[1]
+    assert LossCurveDisplay({"loss": [0.3, 0.2]}).best_epoch is None
+    with pytest.raises(TypeError, match="history must be a dict"):
+        LossCurveDisplay([0.3, 0.2])
+
+
+def test_loss_curve_display_from_mlp_classifier(pyplot, digits_model):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    _, X, y = digits_model
+    mlp = MLPClassifier((16,), max_iter=4, early_stopping=True, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        mlp.fit(X, y)
+    display = LossCurveDisplay.from_estimator(make_pipeline(StandardScaler(), mlp))
+    assert_allclose(display.lines_["loss"].get_ydata(), mlp.loss_curve_)
+    assert_allclose(display.lines_["val_accuracy"].get_ydata(), mlp.validation_scores_)
+    assert_array_equal(display.lines_["loss"].get_xdata(), [1, 2, 3, 4])
+    with pytest.raises(ValueError, match="history_ or loss_curve_"):
+        LossCurveDisplay.from_estimator(MLPClassifier())
+
+
+def test_search_heatmap_display_from_estimator(pyplot, search):
+    display = SearchHeatmapDisplay.from_estimator(search, "C", "fit_intercept")
+    assert display.values_x == [0.01, 0.1, 1.0]
+    assert display.values_y == [False, True]
+    assert (display.param_x, display.param_y) == ("C", "fit_intercept")
+    assert display.score_name == "mean_test_score" and display.best_over == []
+    results = search.cv_results_
+    for C, fit_intercept, score in zip(
+        results["param_C"], results["param_fit_intercept"], results["mean_test_score"]
+    ):
+        i, j = [False, True].index(fit_intercept), [0.01, 0.1, 1.0].index(C)
+        assert display.scores[i, j] == score
+        assert display.text_[i, j].get_text() == f"{score:.4f}"
+    assert display.colorbar_.ax in display.figure_.axes
+    assert_allclose(display.im_.get_array(), display.scores)
+    from_results = SearchHeatmapDisplay.from_cv_results(
+        results, "param_C", "param_fit_intercept"
+    )
+    assert_allclose(from_results.scores, display.scores)
+
+    with pytest.raises(ValueError, match="fitted search .* got LogisticRegression"):
+        SearchHeatmapDisplay.from_estimator(LogisticRegression(), "C", "tol")
+    with pytest.raises(ValueError, match=r"scores must have shape \(2, 3\)"):
+        SearchHeatmapDisplay(
+            np.zeros((3, 2)), [1, 2, 3], [4, 5], param_x="a", param_y="b"
+        )
+
+
+def test_search_heatmap_display_marks_best_over_other_params(pyplot):
+    display = SearchHeatmapDisplay(
+        [[0.5, np.nan], [0.7, 0.9]],
+        ["relu", "tanh"],
+        [1, 2],
+        param_x="activation",
+        param_y="epochs",
+        best_over=["batch_size"],
+    )
+    fig, ax = pyplot.subplots()
+    assert display.plot(ax=ax, cmap="magma").ax_ is ax
+    assert display.im_.get_cmap().name == "magma"
+    assert ax.get_title() == "Grid search: mean_test_score (best over other parameters)"
+    assert display.text_[0, 1].get_text() == "n/a"
+    (frame,) = ax.patches  # the best cell, (epochs=2, tanh)
+    assert frame.get_xy() == (0.5, 0.5)

@@ -92,7 +92,8 @@ def test_interrupted_fit_keeps_the_previous_fitted_state(mnist_small, how):
 
 
 def test_interrupted_cli_save_leaves_no_half_written_report(tmp_path, monkeypatch):
-    from skmnist import evaluation
+    from skmnist import report as report_module
+    from skmnist.evaluation import EvaluationReport
 
     calls = []
 
@@ -100,10 +101,10 @@ def test_interrupted_cli_save_leaves_no_half_written_report(tmp_path, monkeypatc
         calls.append(path)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(evaluation, "_atomic_write", interrupted)
-    report = evaluation.EvaluationReport.from_predictions([0, 1, 1], [0, 1, 0])
+    monkeypatch.setattr(report_module, "_atomic_write", interrupted)
+    report = EvaluationReport.from_predictions([0, 1, 1], [0, 1, 0])
     with pytest.raises(KeyboardInterrupt):
-        report.save(tmp_path / "out")
+        report_module.save_report(report, tmp_path / "out")
     assert calls
     assert not any(p.is_file() for p in (tmp_path / "out").rglob("*"))
 
