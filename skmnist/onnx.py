@@ -341,10 +341,12 @@ def to_onnx(estimator, X=None, *, path=None):
     Returns
     -------
     model : onnx.ModelProto
-        The ONNX model. Its input is named ``"X"``; its outputs are
-        ``"output_label"`` (``(N,)``, int64 or string labels: ``classes_``) and
-        ``"output_probability"`` (``(N, n_classes)`` float32, the columns in
-        the order of ``classes_``).
+        The ONNX model. Its input is named ``"X"``; a classifier's outputs
+        are ``"label"`` (``(N,)``, int64 or string labels from ``classes_``,
+        as ``predict`` returns) and ``"probabilities"`` (``(N, n_classes)``
+        float32, the columns in the order of ``classes_``, as
+        ``predict_proba`` returns). Its metadata ``skmnist_version`` says
+        which skmnist wrote it.
 
     Raises
     ------
@@ -380,6 +382,9 @@ def to_onnx(estimator, X=None, *, path=None):
         options=options,
         target_opset=None,
     )
+    from skmnist import __version__
+
+    onnx.helper.set_model_props(model, {"skmnist_version": __version__})
     if path is not None:
         atomic_write(path, model.SerializeToString())
     return model

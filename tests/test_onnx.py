@@ -89,6 +89,8 @@ def test_default_pipeline_matches_predict_on_all_test_images(pipeline, mnist):
     assert graph_input.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
     assert [d.dim_value for d in graph_input.type.tensor_type.shape.dim] == [0, 784]
     assert [o.name for o in model.graph.output] == ["label", "probabilities"]
+    props = {p.key: p.value for p in model.metadata_props}
+    assert props == {"skmnist_version": skmnist.__version__}
     # Raw pixel rows 0..255 in, as the documentation says.
     rows = test.data.astype(np.float32)
     assert len(rows) == 10_000
