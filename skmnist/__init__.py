@@ -22,6 +22,7 @@ _LAZY = {
     "load_mnist": "skmnist.datasets",
     "save_model": "skmnist.persistence",
     "load_model": "skmnist.persistence",
+    "to_onnx": "skmnist.onnx",
 }
 
 __all__ = [*_LAZY, "__version__"]

@@ -1,4 +1,4 @@
-"""The ``skmnist`` command line: train, evaluate, predict, search.
+"""The ``skmnist`` command line: train, evaluate, predict, search, export.
 
 Only argparse is imported up front, so ``skmnist --help`` answers at once;
 each command imports scikit-learn and TensorFlow when it runs.
@@ -265,6 +265,10 @@ def _build_parser():
         help="output folder (default: ./skmnist-search)",
     )
     search.set_defaults(run=_search)
+
+    from skmnist._export import add_export_command
+
+    add_export_command(commands)
     return parser
 
 

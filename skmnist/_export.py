@@ -1,0 +1,53 @@
+"""``skmnist export``: write a saved model in a format other runtimes load.
+
+Registered by :mod:`skmnist.cli`; imports nothing heavy until it runs.
+"""
+
+from pathlib import Path
+
+__all__ = ["add_export_command"]
+
+# Formats ``--format`` accepts; argparse names any other value in its error.
+FORMATS = ("onnx",)
+
+
+def add_export_command(commands):
+    """Add the ``export`` subcommand to the CLI's subparsers ``commands``."""
+    export = commands.add_parser(
+        "export",
+        help="export a saved model to ONNX",
+        description="Convert a model saved by 'skmnist train' (or save_model) to "
+        "ONNX with skl2onnx. The ONNX model's input 'X' is float32 rows "
+        "(N, 784) of raw pixels 0..255; its outputs are 'label' (N,) and "
+        "'probabilities' (N, n_classes). Needs pip install \"skmnist[onnx]\".",
+    )
+    export.add_argument("model", type=Path, metavar="MODEL", help="model folder")
+    export.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="onnx",
+        help="output format (default: onnx)",
+    )
+    export.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="file to write (e.g. model.onnx); written atomically",
+    )
+    export.set_defaults(run=_export)
+    return export
+
+
+def _export(args):
+    from skmnist.onnx import to_onnx
+    from skmnist.persistence import load_model
+
+    onnx_model = to_onnx(load_model(args.model), path=args.output)
+    (graph_input,) = onnx_model.graph.input
+    dims = [d.dim_value or "N" for d in graph_input.type.tensor_type.shape.dim]
+    print(
+        f"Wrote {args.output} (ONNX opset "
+        f"{onnx_model.opset_import[0].version}; input {graph_input.name!r}: "
+        f"float32 {tuple(dims)}, raw pixels 0..255)."
+    )
