@@ -114,13 +114,11 @@ def train(
             validation_data=validation_data,
         )
     coefs, intercepts, new_state = network_state(model)
-    best_epoch = None
-    if stopping["early_stopping"] and not incremental:
-        best_epoch = int(fit_callbacks[-1].best_epoch)
+    early = stopping["early_stopping"] and not incremental
     return {
         "coefs": coefs,
         "intercepts": intercepts,
         "state": new_state,
         "history": {k: [float(v) for v in vs] for k, vs in history.items()},
-        "best_epoch": best_epoch,
+        "best_epoch": int(fit_callbacks[-1].best_epoch) if early else None,
     }

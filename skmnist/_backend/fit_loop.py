@@ -56,28 +56,48 @@ class DenseNetwork(keras.Model):
             or not isinstance(shuffle, bool)
         )
         if keras_options or not self._fits_in_graph(x, y, sample_weight):
+            # Keras' fit, its arguments passed on in its own order.
             return super().fit(
-                x,
-                y,
-                batch_size=batch_size,
-                epochs=epochs,
-                verbose=verbose,
-                callbacks=callbacks,
-                validation_split=validation_split,
-                validation_data=validation_data,
-                shuffle=shuffle,
-                class_weight=class_weight,
-                sample_weight=sample_weight,
-                initial_epoch=initial_epoch,
-                steps_per_epoch=steps_per_epoch,
-                validation_steps=validation_steps,
-                validation_batch_size=validation_batch_size,
-                validation_freq=validation_freq,
-            )
+                x, y, batch_size, epochs, verbose, callbacks, validation_split,
+                validation_data, shuffle, class_weight, sample_weight, initial_epoch,
+                steps_per_epoch, validation_steps, validation_batch_size,
+                validation_freq,
+            )  # fmt: skip
+        return self._fit_in_graph(
+            x,
+            y,
+            sample_weight,
+            batch_size=32 if batch_size is None else int(batch_size),
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            initial_epoch=initial_epoch,
+            validation=dict(
+                data=validation_data,
+                steps=validation_steps,
+                batch_size=validation_batch_size,
+                freq=validation_freq,
+            ),
+        )
+
+    def _fit_in_graph(
+        self,
+        x,
+        y,
+        sample_weight,
+        *,
+        batch_size,
+        epochs,
+        verbose,
+        callbacks,
+        shuffle,
+        initial_epoch,
+        validation,
+    ):
+        """Keras' epoch loop around the compiled steps of ``_ArraySteps``."""
         self._assert_compile_called("fit")
-        batch_size = 32 if batch_size is None else int(batch_size)
-        n_samples = len(x)
-        n_batches = -(-n_samples // batch_size)
+        n_batches = -(-len(x) // batch_size)
         data = [x, y] if sample_weight is None else [x, y, sample_weight]
         if keras.backend.backend() == "tensorflow":
             steps = _TensorFlowSteps(self, data, batch_size)
@@ -93,57 +113,22 @@ class DenseNetwork(keras.Model):
                 steps=n_batches,
                 model=self,
             )
-        if validation_data is not None:
+        if validation["data"] is not None:
             # Converted once, not by each epoch's evaluate.
-            val_x, val_y, val_weight = (
+            validation["arrays"] = [
                 None if array is None else steps.convert(array)
-                for array in keras.utils.unpack_x_y_sample_weight(validation_data)
-            )
+                for array in keras.utils.unpack_x_y_sample_weight(validation["data"])
+            ]
         self.stop_training = False
         callbacks.on_train_begin()
         training_logs = None
-        logs = {}
         # Keras' BackupAndRestore callback resumes an interrupted fit here.
         initial_epoch = self._initial_epoch or initial_epoch
         try:
             for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                callbacks.on_epoch_begin(epoch)
-                # The global NumPy state, which a seeded fit seeds.
-                order = (
-                    np.random.permutation(n_samples)
-                    if shuffle
-                    else np.arange(n_samples)
+                training_logs = self._run_epoch(
+                    epoch, steps, callbacks, n_batches, shuffle, validation, batch_size
                 )
-                steps.begin_epoch(order.astype(np.int32))
-                for begin in range(0, n_batches, self.steps_per_execution):
-                    end = min(begin + self.steps_per_execution, n_batches)
-                    callbacks.on_train_batch_begin(begin)
-                    logs = steps.run(begin, end)
-                    # As Keras reports it: begin + steps_per_execution - 1,
-                    # also for a shorter last call.
-                    callbacks.on_train_batch_end(
-                        begin + self.steps_per_execution - 1, logs
-                    )
-                    if self.stop_training:
-                        break
-                steps.sync()
-                epoch_logs = dict(self._get_metrics_result_or_logs(logs))
-                if validation_data is not None and self._should_eval(
-                    epoch, validation_freq
-                ):
-                    val_logs = self.evaluate(
-                        x=val_x,
-                        y=val_y,
-                        sample_weight=val_weight,
-                        batch_size=validation_batch_size or batch_size,
-                        steps=validation_steps,
-                        callbacks=callbacks,
-                        return_dict=True,
-                    )
-                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                callbacks.on_epoch_end(epoch, epoch_logs)
-                training_logs = epoch_logs
                 if self.stop_training:
                     break
         finally:
@@ -154,6 +139,45 @@ class DenseNetwork(keras.Model):
             self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(logs=training_logs)
         return self.history
+
+    def _run_epoch(
+        self, epoch, steps, callbacks, n_batches, shuffle, validation, batch_size
+    ):
+        """One epoch: its calls of compiled steps, then validation; its logs."""
+        self.reset_metrics()
+        callbacks.on_epoch_begin(epoch)
+        n_samples = int(steps.data[0].shape[0])
+        # The global NumPy state, which a seeded fit seeds.
+        order = np.random.permutation(n_samples) if shuffle else np.arange(n_samples)
+        steps.begin_epoch(order.astype(np.int32))
+        logs = {}
+        for begin in range(0, n_batches, self.steps_per_execution):
+            end = min(begin + self.steps_per_execution, n_batches)
+            callbacks.on_train_batch_begin(begin)
+            logs = steps.run(begin, end)
+            # As Keras reports it: begin + steps_per_execution - 1, also for a
+            # shorter last call.
+            callbacks.on_train_batch_end(begin + self.steps_per_execution - 1, logs)
+            if self.stop_training:
+                break
+        steps.sync()
+        epoch_logs = dict(self._get_metrics_result_or_logs(logs))
+        if validation["data"] is not None and self._should_eval(
+            epoch, validation["freq"]
+        ):
+            val_x, val_y, val_weight = validation["arrays"]
+            val_logs = self.evaluate(
+                x=val_x,
+                y=val_y,
+                sample_weight=val_weight,
+                batch_size=validation["batch_size"] or batch_size,
+                steps=validation["steps"],
+                callbacks=callbacks,
+                return_dict=True,
+            )
+            epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+        callbacks.on_epoch_end(epoch, epoch_logs)
+        return epoch_logs
 
     def _fits_in_graph(self, x, y, sample_weight):
         """Whether ``fit`` can gather batches of these arrays in a compiled loop."""
