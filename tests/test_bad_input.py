@@ -272,7 +272,8 @@ CASES = [
         "pipeline image size",
         lambda c: c["pipe"].predict(np.zeros((2, 30, 30))),
         ValueError,
-        "X has 30 features, but PixelScaler is expecting 28",
+        r"X has images of shape \(30, 30\) \(900 pixels\), but PixelScaler is "
+        "expecting 784 features",
     ),
     # --- loader -----------------------------------------------------------
     (
@@ -344,15 +345,22 @@ CASES = [
     ),
     (
         "cli missing model",
-        lambda c: _cli(c["capsys"], "predict", c["tmp"] / "none", "x.png"),
+        lambda c: _cli(c["capsys"], "predict", c["tmp"] / "none", c["digit_png"]),
         CLIError,
         "status 1: .*none is not a folder",
+    ),
+    (
+        # The inputs are read first: a missing file fails before the model.
+        "cli missing input",
+        lambda c: _cli(c["capsys"], "predict", c["tmp"] / "none", "x.png"),
+        CLIError,
+        "status 1: .*x.png: no such file",
     ),
     (
         "cli corrupt model",
         lambda c: _cli(c["capsys"], "evaluate", c["broken_model"]),
         CLIError,
-        "status 1: .*network.keras is not a valid Keras model file",
+        "status 1: .*arrays.npz is not a valid array file",
     ),
     (
         "cli not an image",
@@ -381,8 +389,16 @@ def fitted(mnist_small, tmp_path_factory):
     folder = tmp_path_factory.mktemp("models")
     model_dir = save_model(pipe, folder / "model")
     broken = save_model(pipe, folder / "broken")
-    (broken / "network.keras").write_bytes(b"PK\x03\x04 truncated")
+    (broken / "arrays.npz").write_bytes(b"PK\x03\x04 truncated")
     return {"clf": clf, "pipe": pipe, "model_dir": model_dir, "broken_model": broken}
+
+
+def _digit_png(folder):
+    from PIL import Image
+
+    path = folder / "digit.png"
+    Image.fromarray(IMAGES[0]).save(path)
+    return path
 
 
 def test_the_table_is_big_enough():
@@ -406,6 +422,7 @@ def test_bad_input_gets_a_clear_error(
         "tmp": tmp_path,
         "capsys": capsys,
         "text_png": tmp_path / "fake.png",
+        "digit_png": _digit_png(tmp_path),
         "write_idx": write_idx_file,
     }
     from skmnist._backend.fit_loop import DenseNetwork

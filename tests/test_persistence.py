@@ -14,7 +14,7 @@ from skmnist import (
     make_mnist_pipeline,
     save_model,
 )
-from skmnist.persistence import METADATA_FILE, NETWORK_FILE
+from skmnist.persistence import ARRAYS_FILE, METADATA_FILE
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,8 @@ def test_pipeline_round_trip_is_identical(fitted_pipeline, saved, mnist):
     assert clf.history_ == original.history_
     assert clf.best_epoch_ == original.best_epoch_
     assert loaded[1].image_shape_ == (28, 28)
-    assert sorted(p.name for p in saved.iterdir()) == [NETWORK_FILE, METADATA_FILE]
+    assert sorted(p.name for p in saved.iterdir()) == [ARRAYS_FILE, METADATA_FILE]
+    assert type(loaded) is type(fitted_pipeline)  # streams its predictions
 
 
 def test_the_json_holds_no_pickle_and_names_only_known_classes(saved):
@@ -60,7 +61,7 @@ def test_the_json_holds_no_pickle_and_names_only_known_classes(saved):
         "ImageFlattener",
         "MNISTDenseClassifier",
     ]
-    assert metadata["format_version"] == 1
+    assert metadata["format_version"] == 2
 
 
 def test_classifier_with_string_labels_round_trips(mnist_small, tmp_path):
@@ -91,12 +92,11 @@ def test_save_refuses_to_overwrite_a_folder_that_is_not_a_model(
 
 
 def test_interrupted_save_leaves_nothing(fitted_pipeline, tmp_path, monkeypatch):
-    import keras
-
-    def interrupted(self, *args, **kwargs):
+    # Interrupted after arrays.npz is written, while the JSON is.
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(keras.Model, "save", interrupted)
+    monkeypatch.setattr("skmnist.persistence.json.dump", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save_model(fitted_pipeline, tmp_path / "model")
     assert list(tmp_path.iterdir()) == []
@@ -117,7 +117,7 @@ def test_save_rejects_foreign_estimators_and_unfitted_models(tmp_path):
     [
         (lambda d: shutil.rmtree(d), OSError, "is not a folder"),
         (lambda d: (d / METADATA_FILE).unlink(), OSError, "skmnist.json not found"),
-        (lambda d: (d / NETWORK_FILE).unlink(), OSError, "network.keras not found"),
+        (lambda d: (d / ARRAYS_FILE).unlink(), OSError, "arrays.npz not found"),
         (
             lambda d: (d / METADATA_FILE).write_text("{not json"),
             ValueError,
@@ -129,16 +129,21 @@ def test_save_rejects_foreign_estimators_and_unfitted_models(tmp_path):
             "not an skmnist model description",
         ),
         (
-            lambda d: (d / NETWORK_FILE).write_bytes(b"garbage"),
+            lambda d: (d / ARRAYS_FILE).write_bytes(b"garbage"),
             ValueError,
-            "network.keras is not a valid Keras model file",
+            "arrays.npz is not a valid array file",
         ),
         (
-            lambda d: (d / NETWORK_FILE).write_bytes(
-                (d / NETWORK_FILE).read_bytes()[:2000]
+            lambda d: (d / ARRAYS_FILE).write_bytes(
+                (d / ARRAYS_FILE).read_bytes()[:2000]
             ),
             ValueError,
-            "network.keras is not a valid Keras model file",
+            "arrays.npz is not a valid array file",
+        ),
+        (
+            lambda d: _swap_first_layer(d),
+            ValueError,
+            "the network's arrays do not fit together",
         ),
         (
             lambda d: _edit(d, lambda m: m["steps"][0].update({"class": "os.system"})),
@@ -159,11 +164,12 @@ def test_save_rejects_foreign_estimators_and_unfitted_models(tmp_path):
     ids=[
         "no-folder",
         "no-json",
-        "no-network",
+        "no-arrays",
         "bad-json",
         "foreign-json",
-        "garbage-network",
-        "truncated-network",
+        "garbage-arrays",
+        "truncated-arrays",
+        "inconsistent-arrays",
         "unknown-class",
         "newer-format",
         "unknown-param",
@@ -173,6 +179,15 @@ def test_tampered_or_broken_models_fail_clearly(saved, tamper, error, match):
     tamper(saved)
     with pytest.raises(error, match=match):
         load_model(saved)
+
+
+def _swap_first_layer(folder):
+    """Replace the first weight matrix with one of another shape."""
+    with np.load(folder / ARRAYS_FILE) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    first = next(k for k, v in arrays.items() if v.ndim == 2)
+    arrays[first] = np.zeros((100, 3), dtype=np.float32)
+    np.savez(folder / ARRAYS_FILE, **arrays)
 
 
 def _edit(folder, change):

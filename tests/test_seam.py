@@ -155,7 +155,9 @@ def test_cross_validate_in_worker_processes_returns_fitted_models(mnist):
 
     train, _ = mnist
     X, y = train.data[:1000] / np.float32(255), train.target[:1000]
-    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=2, random_state=0)
+    clf = MNISTDenseClassifier(
+        hidden_layer_sizes=(16,), epochs=5, learning_rate=0.01, random_state=0
+    )
     result = cross_validate(clf, X, y, cv=2, n_jobs=2, return_estimator=True)
     assert len(result["estimator"]) == 2
     for fitted, score in zip(result["estimator"], result["test_score"]):

@@ -18,11 +18,12 @@ from skmnist import ImageFlattener, PixelScaler, make_mnist_pipeline
 # docs/deployment.rst, "Saving with skops".
 TRUSTED = [
     "skmnist._classifier.MNISTDenseClassifier",
+    "skmnist._streaming.MNISTPipeline",
     "skmnist.augmentation.RandomDistortion",
     "skmnist.preprocessing.ImageFlattener",
     "skmnist.preprocessing.PixelScaler",
 ]
-SCALING_TYPES = TRUSTED[2:]
+SCALING_TYPES = TRUSTED[3:]
 
 
 def _in_fresh_process(path, trusted, method, X, tmp_path):
