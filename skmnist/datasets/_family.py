@@ -7,9 +7,9 @@ IDX reader, download path and cache layout.
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ._base import COMMON_CONSTRAINTS, fill_doc, load_dataset
-from ._registry import DATASETS, EMNIST_SPLITS, FASHION_MNIST, KMNIST
+from ._registry import DATASETS, EMNIST_SPLITS, FASHION_MNIST, KMNIST, get_dataset
 
-__all__ = ["load_emnist", "load_fashion_mnist", "load_kmnist"]
+__all__ = ["load_by_name", "load_emnist", "load_fashion_mnist", "load_kmnist"]
 
 
 def _load(name, subset, kwargs):
@@ -229,3 +229,40 @@ default="balanced"
 def _kwargs(names):
     """The keyword arguments of a loader's call, from its ``locals()``."""
     return {key: value for key, value in names.items() if key != "subset"}
+
+
+def load_by_name(name, subset="train", *, class_names=False, **kwargs):
+    """Load the data set called ``name`` (``skmnist train --dataset``'s names).
+
+    Parameters
+    ----------
+    name : str
+        ``"mnist"``, ``"fashion-mnist"``, ``"kmnist"`` or
+        ``"emnist-<split>"``; a ValueError lists the valid names.
+
+    subset : {"train", "test", "all"}, default="train"
+        Which part of the data set to load.
+
+    class_names : bool, default=False
+        If True, ``target`` holds the class names (``target_names[target]``)
+        instead of the integer labels, so that a model fitted on it predicts
+        names and its reports show them.
+
+    **kwargs
+        The loaders' other keywords (``data_home``, ``download``, ...).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        As :func:`load_mnist` returns it.
+    """
+    from sklearn.utils._param_validation import validate_params
+
+    spec = get_dataset(name)
+    load = validate_params(COMMON_CONSTRAINTS, prefer_skip_nested_validation=True)(
+        load_dataset
+    )
+    bunch = load(spec, subset, **kwargs)
+    if class_names:
+        bunch.target = bunch.target_names[bunch.target]
+    return bunch
