@@ -12,6 +12,12 @@ from ._registry import DATASETS, EMNIST_SPLITS, FASHION_MNIST, KMNIST, get_datas
 __all__ = ["load_by_name", "load_emnist", "load_fashion_mnist", "load_kmnist"]
 
 
+# load_dataset with the loaders' parameter checks (``spec`` has none).
+_load_validated = validate_params(
+    COMMON_CONSTRAINTS, prefer_skip_nested_validation=True
+)(load_dataset)
+
+
 def _load(name, subset, kwargs):
     return load_dataset(DATASETS[name], subset, **kwargs)
 
@@ -256,13 +262,7 @@ def load_by_name(name, subset="train", *, class_names=False, **kwargs):
     data : :class:`~sklearn.utils.Bunch`
         As :func:`load_mnist` returns it.
     """
-    from sklearn.utils._param_validation import validate_params
-
-    spec = get_dataset(name)
-    load = validate_params(COMMON_CONSTRAINTS, prefer_skip_nested_validation=True)(
-        load_dataset
-    )
-    bunch = load(spec, subset, **kwargs)
+    bunch = _load_validated(get_dataset(name), subset, **kwargs)
     if class_names:
         bunch.target = bunch.target_names[bunch.target]
     return bunch
