@@ -57,25 +57,30 @@ def _read(spec, subsets, data_home, download, n_retries, delay):
     return data, target
 
 
-def load_dataset(
-    spec,
-    subset="train",
-    *,
-    data_home=None,
-    download=True,
-    return_X_y=False,
-    as_frame=False,
-    shuffle=False,
-    random_state=None,
-    n_retries=3,
-    delay=1.0,
-):
-    """Load the data set ``spec`` (a registry record); see ``load_mnist``."""
-    subsets = ("train", "test") if subset == "all" else (subset,)
-    data, target = _read(spec, subsets, data_home, download, n_retries, delay)
+def loader_options(names):
+    """A public loader's keyword arguments, from its ``locals()``."""
+    return {key: value for key, value in names.items() if key != "subset"}
 
-    if shuffle:
-        order = check_random_state(random_state).permutation(target.shape[0])
+
+def load_dataset(spec, subset, options):
+    """Load the data set ``spec`` (a registry record); see ``load_mnist``.
+
+    ``options`` holds the public loaders' keyword arguments, validated.
+    """
+    subsets = ("train", "test") if subset == "all" else (subset,)
+    data, target = _read(
+        spec,
+        subsets,
+        options["data_home"],
+        options["download"],
+        options["n_retries"],
+        options["delay"],
+    )
+    as_frame, return_X_y = options["as_frame"], options["return_X_y"]
+
+    if options["shuffle"]:
+        random_state = check_random_state(options["random_state"])
+        order = random_state.permutation(target.shape[0])
         data, target = data[order], target[order]
 
     images = data.reshape(-1, N_ROWS, N_COLS)
@@ -184,11 +189,23 @@ _RAISES_DOC = """\
         data set's range. The message names the file and the problem."""
 
 
-def fill_doc(spec, source, target_names):
+_TABLE_DOC = """\
+=================   ==============
+    Classes                         10
+    Samples total               70,000
+    Samples (train)             60,000
+    Samples (test)              10,000
+    Dimensionality                 784
+    Features            integers 0-255
+    =================   =============="""
+
+
+def fill_doc(spec, source, target_names, extra_parameters=""):
     """Decorator: fill a loader's docstring with the family's shared sections.
 
-    The docstring holds ``%(parameters)s``, ``%(returns)s`` and
-    ``%(raises)s`` where the shared Parameters, Returns and Raises go.
+    The docstring holds ``%(table)s`` where the table of a 70,000-image data
+    set goes, and ``%(sections)s`` where the Parameters (after
+    ``extra_parameters``), Returns and Raises sections go.
     """
     values = {
         "env_var": spec.env_var,
@@ -197,9 +214,22 @@ def fill_doc(spec, source, target_names):
         "target_names": target_names,
     }
     sections = {
-        "parameters": _PARAMETERS_DOC % values,
-        "returns": _RETURNS_DOC % values,
-        "raises": _RAISES_DOC,
+        "table": _TABLE_DOC,
+        "sections": "\n".join(
+            [
+                "Parameters",
+                "    ----------",
+                extra_parameters + _PARAMETERS_DOC % values,
+                "",
+                "    Returns",
+                "    -------",
+                _RETURNS_DOC % values,
+                "",
+                "    Raises",
+                "    ------",
+                _RAISES_DOC,
+            ]
+        ),
     }
 
     def decorate(func):

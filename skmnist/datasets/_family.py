@@ -4,22 +4,19 @@ Each loader is ``load_mnist`` on another record of the registry: the same
 IDX reader, download path and cache layout.
 """
 
+from functools import partial
+
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from ._base import COMMON_CONSTRAINTS, fill_doc, load_dataset
+from ._base import COMMON_CONSTRAINTS, fill_doc, load_dataset, loader_options
+from ._mnist import load_mnist
 from ._registry import DATASETS, EMNIST_SPLITS, FASHION_MNIST, KMNIST, get_dataset
 
 __all__ = ["load_by_name", "load_emnist", "load_fashion_mnist", "load_kmnist"]
 
 
-# load_dataset with the loaders' parameter checks (``spec`` has none).
-_load_validated = validate_params(
-    COMMON_CONSTRAINTS, prefer_skip_nested_validation=True
-)(load_dataset)
-
-
-def _load(name, subset, kwargs):
-    return load_dataset(DATASETS[name], subset, **kwargs)
+def _load(name, subset, options):
+    return load_dataset(DATASETS[name], subset, options)
 
 
 @validate_params(COMMON_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -43,46 +40,29 @@ def load_fashion_mnist(
 ):
     """Load Zalando's Fashion-MNIST data set (classification).
 
-        70,000 grayscale 28x28 images of clothing in 10 classes, in MNIST's
-        exact format (a drop-in replacement that is harder to classify):
-        60,000 for training and 10,000 for testing. Read, cached and downloaded
-        like :func:`load_mnist`, from the folder ``data_home``, else
-        ``$SKMNIST_FASHION_MNIST_DATA``, else
-        ``sklearn.datasets.get_data_home() / "fashion-mnist"``.
+    70,000 grayscale 28x28 images of clothing in 10 classes, in MNIST's
+    exact format (a drop-in replacement that is harder to classify):
+    60,000 for training and 10,000 for testing. Read, cached and downloaded
+    like :func:`load_mnist`, from the folder ``data_home``, else
+    ``$SKMNIST_FASHION_MNIST_DATA``, else
+    ``sklearn.datasets.get_data_home() / "fashion-mnist"``.
 
-        =================   ==============
-        Classes                         10
-        Samples total               70,000
-        Samples (train)             60,000
-        Samples (test)              10,000
-        Dimensionality                 784
-        Features            integers 0-255
-        =================   ==============
+    %(table)s
 
-        Parameters
-        ----------
-    %(parameters)s
+    %(sections)s
 
-        Returns
-        -------
-    %(returns)s
+    See Also
+    --------
+    load_mnist : The handwritten digits these images replace.
 
-        Raises
-        ------
-    %(raises)s
-
-        See Also
-        --------
-        load_mnist : The handwritten digits these images replace.
-
-        Examples
-        --------
-        >>> from skmnist.datasets import load_fashion_mnist
-        >>> fashion = load_fashion_mnist("test")  # doctest: +SKIP
-        >>> fashion.target_names[fashion.target[:3]]  # doctest: +SKIP
-        array(['Ankle boot', 'Pullover', 'Trouser'], dtype='<U11')
+    Examples
+    --------
+    >>> from skmnist.datasets import load_fashion_mnist
+    >>> fashion = load_fashion_mnist("test")  # doctest: +SKIP
+    >>> fashion.target_names[fashion.target[:3]]  # doctest: +SKIP
+    array(['Ankle boot', 'Pullover', 'Trouser'], dtype='<U11')
     """
-    return _load("fashion-mnist", subset, _kwargs(locals()))
+    return _load("fashion-mnist", subset, loader_options(locals()))
 
 
 @validate_params(COMMON_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -107,47 +87,30 @@ def load_kmnist(
 ):
     """Load the Kuzushiji-MNIST data set of cursive Japanese (classification).
 
-        70,000 grayscale 28x28 images of ten hiragana characters written in
-        classical cursive (kuzushiji), in MNIST's format: 60,000 for training
-        and 10,000 for testing. Read, cached and downloaded like
-        :func:`load_mnist`, from the folder ``data_home``, else
-        ``$SKMNIST_KMNIST_DATA``, else ``sklearn.datasets.get_data_home() /
-        "kmnist"``. The Bunch also holds ``target_characters``, the hiragana of
-        each class (``target_names`` are romanised so that any font draws them).
+    70,000 grayscale 28x28 images of ten hiragana characters written in
+    classical cursive (kuzushiji), in MNIST's format: 60,000 for training
+    and 10,000 for testing. Read, cached and downloaded like
+    :func:`load_mnist`, from the folder ``data_home``, else
+    ``$SKMNIST_KMNIST_DATA``, else ``sklearn.datasets.get_data_home() /
+    "kmnist"``. The Bunch also holds ``target_characters``, the hiragana of
+    each class (``target_names`` are romanised so that any font draws them).
 
-        =================   ==============
-        Classes                         10
-        Samples total               70,000
-        Samples (train)             60,000
-        Samples (test)              10,000
-        Dimensionality                 784
-        Features            integers 0-255
-        =================   ==============
+    %(table)s
 
-        Parameters
-        ----------
-    %(parameters)s
+    %(sections)s
 
-        Returns
-        -------
-    %(returns)s
+    See Also
+    --------
+    load_mnist : The handwritten digits, in the same format.
 
-        Raises
-        ------
-    %(raises)s
-
-        See Also
-        --------
-        load_mnist : The handwritten digits, in the same format.
-
-        Examples
-        --------
-        >>> from skmnist.datasets import load_kmnist
-        >>> kmnist = load_kmnist("test")  # doctest: +SKIP
-        >>> kmnist.target_names  # doctest: +SKIP
-        array(['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'], dtype='<U3')
+    Examples
+    --------
+    >>> from skmnist.datasets import load_kmnist
+    >>> kmnist = load_kmnist("test")  # doctest: +SKIP
+    >>> kmnist.target_names  # doctest: +SKIP
+    array(['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'], dtype='<U3')
     """
-    return _load("kmnist", subset, _kwargs(locals()))
+    return _load("kmnist", subset, loader_options(locals()))
 
 
 @validate_params(
@@ -160,6 +123,9 @@ def load_kmnist(
     "zip of every split, kept in the folder and read in place)",
     target_names="The characters of the split's classes (``letters``: "
     '``"A"`` to ``"Z"``, upper and lower case merged).',
+    extra_parameters='    split : {"digits", "letters", "balanced", "bymerge", '
+    '"byclass", "mnist"}, default="balanced"\n'
+    "        Which of EMNIST's splits to load.\n\n",
 )
 def load_emnist(
     subset="train",
@@ -200,21 +166,7 @@ def load_emnist(
     0 (``"A"``), like every other data set's, so that
     ``target_names[target]`` is the letter.
 
-    Parameters
-    ----------
-    split : {"digits", "letters", "balanced", "bymerge", "byclass", "mnist"}, \
-default="balanced"
-        Which of EMNIST's splits to load.
-
-%(parameters)s
-
-    Returns
-    -------
-%(returns)s
-
-    Raises
-    ------
-%(raises)s
+    %(sections)s
 
     See Also
     --------
@@ -227,14 +179,9 @@ default="balanced"
     >>> letters.target_names[:5]  # doctest: +SKIP
     array(['A', 'B', 'C', 'D', 'E'], dtype='<U1')
     """
-    kwargs = _kwargs(locals())
-    del kwargs["split"]
-    return _load(f"emnist-{split}", subset, kwargs)
-
-
-def _kwargs(names):
-    """The keyword arguments of a loader's call, from its ``locals()``."""
-    return {key: value for key, value in names.items() if key != "subset"}
+    options = loader_options(locals())
+    del options["split"]
+    return _load(f"emnist-{split}", subset, options)
 
 
 def load_by_name(name, subset="train", *, class_names=False, **kwargs):
@@ -262,7 +209,16 @@ def load_by_name(name, subset="train", *, class_names=False, **kwargs):
     data : :class:`~sklearn.utils.Bunch`
         As :func:`load_mnist` returns it.
     """
-    bunch = _load_validated(get_dataset(name), subset, **kwargs)
+    spec = get_dataset(name)
+    loaders = {
+        "mnist": load_mnist,
+        "fashion-mnist": load_fashion_mnist,
+        "kmnist": load_kmnist,
+    }
+    loader = loaders.get(spec.name) or partial(
+        load_emnist, split=spec.name.removeprefix("emnist-")
+    )
+    bunch = loader(subset, **kwargs)
     if class_names:
         bunch.target = bunch.target_names[bunch.target]
     return bunch

@@ -18,6 +18,12 @@ _MNIST_STEMS = {
 }
 
 
+def _sha256(*digests):
+    """SHA256 digests of the four IDX files, in ``_MNIST_STEMS``' order."""
+    names = [f"{stem}.gz" for pair in _MNIST_STEMS.values() for stem in pair]
+    return {name: ("sha256", digest) for name, digest in zip(names, digests)}
+
+
 @dataclass
 class DataSet:
     """What the loader needs to know about one data set of the family.
@@ -78,24 +84,12 @@ MNIST = DataSet(
     # lib/torchvision/datasets/mnist.rb. The three test/label hashes were also
     # recomputed here on byte-identical copies of the originals (md5
     # d53e105e..., 9fb629c4..., ec29112d..., as torchvision lists them).
-    checksums={
-        "train-images-idx3-ubyte.gz": (
-            "sha256",
-            "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-        ),
-        "train-labels-idx1-ubyte.gz": (
-            "sha256",
-            "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-        ),
-        "t10k-images-idx3-ubyte.gz": (
-            "sha256",
-            "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-        ),
-        "t10k-labels-idx1-ubyte.gz": (
-            "sha256",
-            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-        ),
-    },
+    checksums=_sha256(
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    ),
     target_names=tuple(range(10)),
     descr="mnist.rst",
     npz="mnist.npz",
@@ -117,35 +111,15 @@ FASHION_MNIST = DataSet(
     # (the "mnists" script of Connor Olding and batchup's fashion_mnist.py);
     # the official README lists their MD5s (8d4fb7e6..., 25c81989...,
     # bef4ecab..., bb300cfd...).
-    checksums={
-        "train-images-idx3-ubyte.gz": (
-            "sha256",
-            "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
-        ),
-        "train-labels-idx1-ubyte.gz": (
-            "sha256",
-            "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
-        ),
-        "t10k-images-idx3-ubyte.gz": (
-            "sha256",
-            "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229",
-        ),
-        "t10k-labels-idx1-ubyte.gz": (
-            "sha256",
-            "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
-        ),
-    },
-    target_names=(
-        "T-shirt/top",
-        "Trouser",
-        "Pullover",
-        "Dress",
-        "Coat",
-        "Sandal",
-        "Shirt",
-        "Sneaker",
-        "Bag",
-        "Ankle boot",
+    checksums=_sha256(
+        "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
+        "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
+        "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229",
+        "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
+    ),
+    target_names=tuple(
+        "T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,"
+        "Ankle boot".split(",")
     ),
     descr="fashion_mnist.rst",
 )
@@ -161,40 +135,20 @@ KMNIST = DataSet(
     mirrors=("http://codh.rois.ac.jp/kmnist/dataset/kmnist/",),
     # SHA256 as listed by ankane/torchvision-ruby (kmnist.rb); torchvision
     # lists the MD5s bdb82020..., e144d726..., 5c965bf0..., 7320c461....
-    checksums={
-        "train-images-idx3-ubyte.gz": (
-            "sha256",
-            "51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4",
-        ),
-        "train-labels-idx1-ubyte.gz": (
-            "sha256",
-            "e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17",
-        ),
-        "t10k-images-idx3-ubyte.gz": (
-            "sha256",
-            "edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5",
-        ),
-        "t10k-labels-idx1-ubyte.gz": (
-            "sha256",
-            "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c",
-        ),
-    },
+    checksums=_sha256(
+        "51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4",
+        "e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17",
+        "edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5",
+        "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c",
+    ),
     # Romanised (kmnist_classmap.csv), so that any font draws them; the
     # hiragana are in ``extra["target_characters"]`` and the Bunch.
     target_names=("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"),
     descr="kmnist.rst",
+    # o, ki, su, tsu, na, ha, ma, ya, re, wo.
     extra={
-        "target_characters": (
-            "\u304a",
-            "\u304d",
-            "\u3059",
-            "\u3064",
-            "\u306a",
-            "\u306f",
-            "\u307e",
-            "\u3084",
-            "\u308c",
-            "\u3092",
+        "target_characters": tuple(
+            "\u304a\u304d\u3059\u3064\u306a\u306f\u307e\u3084\u308c\u3092"
         )
     },
 )
