@@ -107,10 +107,11 @@ FASHION_MNIST = DataSet(
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
     ),
-    # SHA256 of the original files, as listed by two independent downloaders
-    # (the "mnists" script of Connor Olding and batchup's fashion_mnist.py);
-    # the official README lists their MD5s (8d4fb7e6..., 25c81989...,
-    # bef4ecab..., bb300cfd...).
+    # SHA256 of the original files as two unrelated downloaders in public
+    # code verify them (Connor Olding's "mnists" script, which also lists
+    # MNIST's four digests above, and a Python FashionMNIST class that
+    # downloads from the same S3 address); not published by Zalando, whose
+    # README lists MD5s (8d4fb7e6..., 25c81989..., bef4ecab..., bb300cfd...).
     checksums=_sha256(
         "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
         "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
