@@ -62,11 +62,20 @@ def _positive_float(text):
     return value
 
 
+def _dataset_name(text):
+    from skmnist.datasets._registry import get_dataset
+
+    try:
+        return get_dataset(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_model_options(parser, *, grid=False):
     # Defaults are None: the preset's (or the classifier's) value applies.
     parser.add_argument(
         "--preset",
-        choices=["default", "best-dense"],
+        choices=["default", "fashion-mnist", "best-dense"],
         default="default",
         help="named configuration of make_mnist_pipeline: 'best-dense' is "
         "a 1024-1024 network trained 100 epochs on distorted images: "
@@ -157,6 +166,15 @@ def _build_parser():
         "figures and an HTML report to --out.",
     )
     _add_model_options(train)
+    train.add_argument(
+        "--dataset",
+        type=_dataset_name,
+        default="mnist",
+        help="mnist (default), fashion-mnist, kmnist, or emnist-SPLIT with SPLIT "
+        "digits, letters, balanced, bymerge, byclass or mnist; the report "
+        "uses its class names, and without --preset its preset applies",
+    )
+    train.set_defaults(preset=None)
     train.add_argument(
         "--no-early-stopping",
         action="store_true",
@@ -292,9 +310,16 @@ def _classifier_params(args):
 
 
 def _load(subset, args):
-    from skmnist.datasets import load_mnist
+    from skmnist.datasets._family import load_by_name
 
-    return load_mnist(subset, data_home=args.data_home, download=not args.no_download)
+    name = getattr(args, "dataset", "mnist")
+    return load_by_name(
+        name,
+        subset,
+        class_names=name != "mnist",
+        data_home=args.data_home,
+        download=not args.no_download,
+    )
 
 
 def _write_report(model, test, out, *, fit_time=None):
@@ -324,13 +349,14 @@ def _train(args):
     from time import perf_counter
 
     from skmnist.persistence import save_model
-    from skmnist.pipeline import make_mnist_pipeline
+    from skmnist.pipeline import make_mnist_pipeline, preset_for_dataset
 
     params = _classifier_params(args)
     # Keras' live progress bar on a terminal, one line per epoch in a log.
     verbose = 0 if args.quiet else (1 if sys.stdout.isatty() else 2)
     params.update(early_stopping=not args.no_early_stopping, verbose=verbose)
-    model = make_mnist_pipeline(args.preset, **params)
+    preset = args.preset or preset_for_dataset(args.dataset)
+    model = make_mnist_pipeline(preset, **params)
     # Validate the parameters before reading 47 MB of images.
     model[-1]._validate_params()
     train = _load("train", args)

@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skmnist.datasets import _mnist, load_mnist
+from skmnist.datasets import load_mnist
+from skmnist.datasets._registry import MNIST
 
 TRAIN_IMAGES = "train-images-idx3-ubyte"
 TRAIN_LABELS = "train-labels-idx1-ubyte"
@@ -467,7 +468,7 @@ def fake_server(monkeypatch):
             name = f"{stem}.gz"
             served[name] = (array, content)
             monkeypatch.setitem(
-                _mnist.SHA256, name, hashlib.sha256(content).hexdigest()
+                MNIST.checksums, name, ("sha256", hashlib.sha256(content).hexdigest())
             )
     behaviour = {"fail_hosts": ()}
 
@@ -491,8 +492,8 @@ def test_download_missing_files(tmp_path, fake_server):
     np.testing.assert_array_equal(bunch.target, served[f"{TEST_LABELS}.gz"][0])
     # Only the files the subset needs, from the primary mirror, nothing else.
     assert calls == [
-        f"{_mnist.MIRRORS[0]}{TEST_IMAGES}.gz",
-        f"{_mnist.MIRRORS[0]}{TEST_LABELS}.gz",
+        f"{MNIST.mirrors[0]}{TEST_IMAGES}.gz",
+        f"{MNIST.mirrors[0]}{TEST_LABELS}.gz",
     ]
     assert sorted(os.listdir(folder)) == [f"{TEST_IMAGES}.gz", f"{TEST_LABELS}.gz"]
 
@@ -515,7 +516,7 @@ def test_download_only_what_is_missing(tmp_path, fake_server, write_mnist):
 
     bunch = load_mnist(data_home=tmp_path)
 
-    assert calls == [f"{_mnist.MIRRORS[0]}{TRAIN_LABELS}.gz"]
+    assert calls == [f"{MNIST.mirrors[0]}{TRAIN_LABELS}.gz"]
     # Local images (not checksum-verified) + downloaded labels.
     np.testing.assert_array_equal(bunch.images, written["train"][0])
     np.testing.assert_array_equal(bunch.target, served[f"{TRAIN_LABELS}.gz"][0])
@@ -529,8 +530,8 @@ def test_download_falls_back_to_second_mirror(tmp_path, fake_server):
         bunch = load_mnist("test", data_home=tmp_path, n_retries=1, delay=0)
 
     np.testing.assert_array_equal(bunch.target, served[f"{TEST_LABELS}.gz"][0])
-    assert calls[:3] == [f"{_mnist.MIRRORS[0]}{TEST_IMAGES}.gz"] * 2 + [
-        f"{_mnist.MIRRORS[1]}{TEST_IMAGES}.gz"
+    assert calls[:3] == [f"{MNIST.mirrors[0]}{TEST_IMAGES}.gz"] * 2 + [
+        f"{MNIST.mirrors[1]}{TEST_IMAGES}.gz"
     ]
 
 
@@ -544,7 +545,7 @@ def test_download_network_error(tmp_path, fake_server):
 
     message = str(excinfo.value)
     assert f"Downloading MNIST file {TEST_IMAGES}.gz into {folder} failed" in message
-    for mirror in _mnist.MIRRORS:
+    for mirror in MNIST.mirrors:
         assert f"{mirror}{TEST_IMAGES}.gz: URLError" in message
     assert "simulated network failure" in message
     assert "SKMNIST_DATA" in message and "offline" in message
@@ -555,7 +556,7 @@ def test_checksum_mismatch_leaves_nothing(tmp_path, fake_server, monkeypatch):
     served, _, _ = fake_server
     name = f"{TEST_IMAGES}.gz"
     wrong = "0" * 64
-    monkeypatch.setitem(_mnist.SHA256, name, wrong)
+    monkeypatch.setitem(MNIST.checksums, name, ("sha256", wrong))
     actual = hashlib.sha256(served[name][1]).hexdigest()
 
     with pytest.raises(OSError) as excinfo:
@@ -633,4 +634,4 @@ def test_checksum_table_matches_original_files():
         if not path.is_file():
             pytest.skip(f"{path} not present")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        assert digest == _mnist.SHA256[name], name
+        assert MNIST.checksums[name] == ("sha256", digest), name

@@ -6,8 +6,9 @@ loading or downloading at once never corrupt the cache". Without internet, a
 files slowly, in paced chunks, so that two downloads overlap. Two
 subprocesses start together (a file barrier) and call ``load_mnist(...,
 download=True)`` on one shared, empty cache folder, after pointing
-``skmnist.datasets._mnist.MIRRORS`` at the server and ``SHA256`` at the
-synthetic files. Nothing but loopback addresses is contacted.
+the MNIST record's ``mirrors`` (``skmnist.datasets._registry``) at the
+server and its ``checksums`` at the synthetic files. Nothing but loopback
+addresses is contacted.
 
 While it sends a body, the server also looks into the cache: a final file
 name must never hold anything but the complete, correct bytes.
@@ -26,13 +27,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from skmnist.datasets import _mnist, load_mnist
+from skmnist.datasets import load_mnist
+from skmnist.datasets._idx import IMAGES_MAGIC, LABELS_MAGIC
+from skmnist.datasets._registry import MNIST
 
 N_PROCESSES = 2
 TIMEOUT = 60  # seconds, per subprocess
 CHUNKS = 12  # each body is sent in this many chunks ...
 CHUNK_DELAY = 0.02  # ... with this many seconds between them
-STEMS = [stem for pair in _mnist._STEMS.values() for stem in pair]
+STEMS = [stem for pair in MNIST.stems.values() for stem in pair]
 NAMES = [f"{stem}.gz" for stem in STEMS]
 CORRUPT_NAME = "t10k-images-idx3-ubyte.gz"  # third of the four downloads
 
@@ -44,11 +47,12 @@ SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
 
-from skmnist.datasets import _mnist, load_mnist
+from skmnist.datasets import load_mnist
+from skmnist.datasets._registry import MNIST
 
 config = json.loads(sys.argv[1])
-_mnist.MIRRORS = tuple(config["mirrors"])
-_mnist.SHA256.update(config["sha256"])
+MNIST.mirrors = tuple(config["mirrors"])
+MNIST.checksums.update({k: ("sha256", v) for k, v in config["sha256"].items()})
 
 barrier = Path(config["barrier"])
 (barrier / config["name"]).touch()
@@ -86,12 +90,12 @@ def make_files():
     rng = np.random.default_rng(0)
     files = {}
     for subset, n in (("train", 40), ("test", 10)):
-        images_stem, labels_stem = _mnist._STEMS[subset]
+        images_stem, labels_stem = MNIST.stems[subset]
         images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
         labels = rng.integers(0, 10, size=n, dtype=np.uint8)
         for stem, array, magic in (
-            (images_stem, images, _mnist.IMAGES_MAGIC),
-            (labels_stem, labels, _mnist.LABELS_MAGIC),
+            (images_stem, images, IMAGES_MAGIC),
+            (labels_stem, labels, LABELS_MAGIC),
         ):
             header = np.array([magic, *array.shape], dtype=">i4").tobytes()
             files[f"{stem}.gz"] = (array, gzip.compress(header + array.tobytes()))
@@ -333,7 +337,7 @@ def test_reading_while_another_process_downloads(server, tmp_path):
 
     assert downloader["ok"], downloader
     assert reader["ok"], reader
-    train_labels = FILES[f"{_mnist._STEMS['train'][1]}.gz"][0]
+    train_labels = FILES[f"{MNIST.stems['train'][1]}.gz"][0]
     assert reader["target"] == train_labels.tolist()
     assert reader["missing"] > 0  # it did start before the files were there
     assert server.problems == []

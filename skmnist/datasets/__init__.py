@@ -1,5 +1,13 @@
-"""Data set loaders: MNIST, read from local IDX files or downloaded."""
+"""Data set loaders: MNIST and its family, from local IDX files or downloaded."""
 
+from ._family import load_emnist, load_fashion_mnist, load_kmnist
 from ._mnist import load_mnist
+from ._registry import dataset_names
 
-__all__ = ["load_mnist"]
+__all__ = [
+    "dataset_names",
+    "load_emnist",
+    "load_fashion_mnist",
+    "load_kmnist",
+    "load_mnist",
+]
