@@ -559,23 +559,23 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         its own, so a million uint8 images never exist as one float copy.
         """
         check_is_fitted(self)
-        dead = _forward.dead_inputs(self.coefs_)
+        coefs, intercepts = self.coefs_, self.intercepts_
 
         def predict(part):
             rows, _ = validate_rows(
                 self,
                 part,
                 reset=False,
-                dtype=self.coefs_[0].dtype,
-                ensure_all_finite=False,  # checked on the first product
+                dtype=coefs[0].dtype,
+                ensure_all_finite=False,  # checked in the forward pass
             )
             z = _forward.logits(
                 rows,
-                self.coefs_,
-                self.intercepts_,
+                coefs,
+                intercepts,
                 self.activation,
-                dead=dead,
-                estimator_name=type(self).__name__,
+                check_finite=True,
+                name=type(self).__name__,
             )
             return from_logits(z)
 

@@ -42,46 +42,53 @@ ACTIVATIONS = {
 }
 
 
-def dead_inputs(coefs):
-    """Inputs whose first-layer weights are all zero (see :func:`logits`)."""
-    return np.flatnonzero(~coefs[0].any(axis=1))
+#: Up to this many rows, X itself is summed to check it is finite; above, the
+#: first layer's product is (a third of X's size for 784 inputs, 256 units).
+SMALL_ROWS = 64
 
 
-def logits(X, coefs, intercepts, activation, *, dead=None, estimator_name=None):
-    """The output layer's pre-softmax values for rows ``X``.
+def logits(X, coefs, intercepts, activation, *, check_finite=False, name=None):
+    """The output layer's pre-softmax values for rows ``X`` (never written to).
 
-    ``X`` is never written to. Unless ``dead`` is None, ``X`` (validated but
-    not yet checked for NaN and infinity) is checked on the first product: a
-    NaN or an infinity in a row of X makes every entry of that row of ``X @
-    W`` NaN or infinite (0 * inf is NaN), so the sum of the product, a third
-    of the size of X for 784 inputs and 256 units, tells whether X is finite.
-    Only an input whose weights are all zero (``dead``, from
-    :func:`dead_inputs`) could hide one (a BLAS may skip zero weights): those
-    columns are checked on their own. When the sum is not finite,
-    scikit-learn's check raises its usual error, or passes for a finite X
-    whose product overflows.
+    With ``check_finite``, ``X`` (validated but not yet checked for NaN and
+    infinity) is checked on the way, see :func:`_check_finite`; ``name`` is
+    the estimator's, for the error message.
     """
     hidden = ACTIVATIONS[activation]
     out = X
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         out = out @ W  # a new array
-        if i == 0 and dead is not None:
-            _check_finite(X, out, dead, estimator_name)
+        if i == 0 and check_finite:
+            _check_finite(X, out, W, name)
         out += b
         if i < len(coefs) - 1:
             out = hidden(out)
     return out
 
 
-def _check_finite(X, product, dead, estimator_name):
+def _check_finite(X, product, W, name):
+    """scikit-learn's error for NaN or infinity in X, at little cost.
+
+    A NaN or an infinity in a row of X makes every entry of that row of
+    ``X @ W`` NaN or infinite (0 * inf is NaN), so the sum of the product
+    tells whether X is finite. Only an input whose weights are all zero
+    could hide one (a BLAS may skip zero weights): those columns of X are
+    summed on their own. A few rows are cheaper to sum whole. When a sum is
+    not finite, scikit-learn's check raises its usual error (or passes, for
+    finite values whose sum overflows).
+    """
     from sklearn.utils import assert_all_finite
 
     with np.errstate(over="ignore", invalid="ignore"):
-        finite = np.isfinite(product.sum())
-        if finite and len(dead):
-            finite = np.isfinite(X[:, dead].sum())
+        if X.shape[0] <= SMALL_ROWS:
+            finite = np.isfinite(X.sum())
+        else:
+            finite = np.isfinite(product.sum())
+            dead = np.flatnonzero(~W.any(axis=1)) if finite else ()
+            if len(dead):
+                finite = np.isfinite(X[:, dead].sum())
     if not finite:
-        assert_all_finite(X, input_name="X", estimator_name=estimator_name)
+        assert_all_finite(X, input_name="X", estimator_name=name)
 
 
 def softmax(z):

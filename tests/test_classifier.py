@@ -448,23 +448,25 @@ def test_predict_checks_finiteness_on_the_first_product(mnist_small):
     kernel[7] = 0.0
     kernel[9, :8] = 0.0
     clf.coefs_[0] = kernel
-    X = np.array(X_test[:50], dtype=np.float32)
-    for pixel, value, match in [(7, np.inf, "infinity"), (9, np.nan, "NaN")]:
-        bad = X.copy()
-        bad[4, pixel] = value
-        for method in (clf.predict, clf.predict_proba, clf.predict_log_proba):
-            with pytest.raises(ValueError, match=f"Input X contains {match}"):
-                method(bad)
+    X = np.array(X_test[:100], dtype=np.float32)
+    # 100 rows: checked on the product; 1 row: checked in X itself.
+    for rows in (slice(None), slice(4, 5)):
+        for pixel, value, match in [(7, np.inf, "infinity"), (9, np.nan, "NaN")]:
+            bad = X.copy()
+            bad[4, pixel] = value
+            for method in (clf.predict, clf.predict_proba, clf.predict_log_proba):
+                with pytest.raises(ValueError, match=f"Input X contains {match}"):
+                    method(bad[rows])
     # A BLAS that skips the zero weights: the product is finite, the dead
     # pixel 7 is checked in X; a finite X whose product overflows passes.
     bad = X.copy()
     bad[4, 7] = np.inf
-    finite_product = np.ones((50, 16), dtype=np.float32)
+    finite_product = np.ones((100, 16), dtype=np.float32)
     with pytest.raises(ValueError, match="Input X contains infinity"):
-        _forward._check_finite(bad, finite_product, np.array([7]), "clf")
-    _forward._check_finite(X, finite_product * np.inf, np.array([7]), "clf")
+        _forward._check_finite(bad, finite_product, kernel, "clf")
+    _forward._check_finite(X, finite_product * np.inf, kernel, "clf")
     with sklearn.config_context(assume_finite=True):
-        assert clf.predict(bad).shape == (50,)
+        assert clf.predict(bad).shape == (100,)
     # Finite data: the network's forward pass, written out.
     (W1, W2), (b1, b2) = clf.coefs_, clf.intercepts_
     logits = np.maximum(X @ W1 + b1, 0) @ W2 + b2

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from skmnist.datasets import _mnist, load_mnist
+from skmnist.datasets import _registry, load_mnist
 from skmnist.preprocessing import ImageFlattener, OneHotLabelEncoder, PixelScaler
 
 pytestmark = [
@@ -471,8 +471,8 @@ def test_one_hot_label_encoder_empty_classes():
 # IDX reader: arbitrary bytes, then structured headers
 # ---------------------------------------------------------------------------
 
-STEMS = [stem for pair in _mnist._STEMS.values() for stem in pair]
-IMAGES_STEM, LABELS_STEM = _mnist._STEMS["train"]
+STEMS = [stem for pair in _registry._MNIST_STEMS.values() for stem in pair]
+IMAGES_STEM, LABELS_STEM = _registry._MNIST_STEMS["train"]
 
 
 def idx_bytes(magic, count, *dims_and_body):
