@@ -16,7 +16,7 @@ const dropZone = document.getElementById("drop-zone");
 
 // What the test hooks read: how many answers were shown, and the time from
 // the end of the last stroke to the answer that includes it.
-const timing = { shown: 0, lastLatencyMs: null, settled: true };
+const timing = { shown: 0, lastLatencyMs: null };
 window.skmnistPage = timing;
 
 let classes = [];
@@ -30,6 +30,10 @@ let timer = null;
 let inFlight = false;
 let again = false;
 let keyPen = { x: canvas.width / 2, y: canvas.height / 2 };
+// Settled: not drawing, nothing in flight, the answer shown is the drawing's.
+Object.defineProperty(timing, "settled", {
+  get: () => !drawing && !inFlight && (ink === shownInk || ink === clearedInk),
+});
 
 function setUpPen() {
   ctx.lineWidth = canvas.width / 14;
@@ -147,7 +151,6 @@ async function predictDrawing() {
     shownInk = sent;
   } finally {
     inFlight = false;
-    timing.settled = !drawing && shownInk === ink && !again;
     if (again) {
       again = false;
       predictDrawing();
@@ -157,7 +160,6 @@ async function predictDrawing() {
 
 function changed() {
   ink += 1;
-  timing.settled = false;
   if (timer === null) timer = setTimeout(predictDrawing, THROTTLE_MS);
 }
 
@@ -171,9 +173,15 @@ function point(event) {
 
 function line(from, to) {
   ctx.beginPath();
-  ctx.moveTo(from.x, from.y);
-  ctx.lineTo(to.x, to.y);
-  ctx.stroke();
+  if (from.x === to.x && from.y === to.y) {
+    // A zero-length line draws nothing: a dot is a filled disc.
+    ctx.arc(from.x, from.y, ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.fill();
+  } else {
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(to.x, to.y);
+    ctx.stroke();
+  }
   changed();
 }
 
@@ -244,7 +252,6 @@ function clearAll() {
   again = false;
   clearedInk = ink;
   shownInk = ink;
-  timing.settled = true;
   blankCanvas();
   clearResults("Draw a digit");
 }
