@@ -280,8 +280,12 @@ def _build_parser():
         metavar="MODEL",
         help="model folder (default: skmnist-report/model, from 'skmnist train')",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="(default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="(default: 8000)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port; 0 for a free one (default: 8000)"
+    )
     serve.set_defaults(run=_serve)
     return parser
 

@@ -32,22 +32,13 @@ _PAGE_HEADERS = {
 def create_app(model, *, test_accuracy=None):
     """Build the ASGI application that serves ``model``.
 
-    Routes:
-
-    - ``GET /``: the page to draw a digit on (or drop a picture) and see the
-      predicted digit, the probability of each class and the 28x28 image the
-      model saw;
-    - ``POST /api/predict``: a picture file (``Content-Type: image/png``,
-      ``image/jpeg``, ...) or JSON ``{"pixels": [...]}`` (28x28 or 784
-      values, 0..255, already MNIST-style) or ``{"drawing": [[...], ...]}``
-      (rows of a grayscale picture, converted like a picture file); answers
-      ``{"label": ..., "probabilities": {"0": ..., ...}, "image": [[...]]}``;
-    - ``GET /api/model``: the model card (classes, layer sizes, number of
-      parameters, hyper-parameters, test accuracy when known);
-    - ``GET /healthz``: ``{"status": "ok"}``.
-
-    A bad request gets a 4xx status and ``{"error": "..."}`` saying what was
-    wrong; bodies over 5 MB get 413, as do pictures over 4096x4096 pixels.
+    ``GET /`` is the page to draw a digit on (or drop a picture) and see the
+    answer; ``POST /api/predict`` takes a picture file or JSON
+    ``{"pixels": [...]}`` or ``{"drawing": [[...], ...]}`` and answers
+    ``{"label": ..., "probabilities": {"0": ..., ...}, "image": [[...]]}``;
+    ``GET /api/model`` is the model card and ``GET /healthz`` says
+    ``{"status": "ok"}``. A bad request gets a 4xx status and
+    ``{"error": "..."}`` saying what was wrong. :ref:`serve_api` has details.
 
     Parameters
     ----------
@@ -81,13 +72,22 @@ def create_app(model, *, test_accuracy=None):
     >>> client = TestClient(create_app(LogisticRegression().fit(X, y)))
     >>> client.get("/healthz").json()
     {'status': 'ok'}
-    >>> answer = client.post("/api/predict", json={"pixels": X[3].tolist()})
-    >>> answer.status_code, answer.json()["label"]
-    (200, 3)
+    >>> client.post("/api/predict", json={"pixels": X[3].tolist()}).json()["label"]
+    3
     >>> client.post("/api/predict", json={"pixels": [1, 2]}).json()["error"]
     '"pixels" must be 28x28 (nested) or 784 flat values; got shape (2,).'
     """
+    handlers = {
+        RequestError: _request_error,
+        HTTPException: _http_error,
+        Exception: _server_error,
+    }
     served = ServedModel(model, test_accuracy=test_accuracy)
+    return Starlette(routes=_routes(served), exception_handlers=handlers)
+
+
+def _routes(served):
+    """The app's routes, answering with ``served`` (a :class:`ServedModel`)."""
 
     async def predict(request):
         kind = content_kind(request.headers.get("content-type"))
@@ -111,7 +111,7 @@ def create_app(model, *, test_accuracy=None):
     async def favicon(request):
         return FileResponse(_STATIC / "favicon.svg", media_type="image/svg+xml")
 
-    routes = [
+    return [
         Route("/", page),
         Route("/favicon.ico", favicon),
         Route("/api/predict", predict, methods=["POST"]),
@@ -119,12 +119,6 @@ def create_app(model, *, test_accuracy=None):
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=str(_STATIC)), name="static"),
     ]
-    handlers = {
-        RequestError: _request_error,
-        HTTPException: _http_error,
-        Exception: _server_error,
-    }
-    return Starlette(routes=routes, exception_handlers=handlers)
 
 
 async def _read_body(request):
