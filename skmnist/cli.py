@@ -1,4 +1,4 @@
-"""The ``skmnist`` command line: train, evaluate, predict, search, export.
+"""The ``skmnist`` command line: train, evaluate, predict, search, export, serve.
 
 Only argparse is imported up front, so ``skmnist --help`` answers at once;
 each command imports scikit-learn and TensorFlow when it runs.
@@ -287,7 +287,35 @@ def _build_parser():
     from skmnist._export import add_export_command
 
     add_export_command(commands)
+
+    serve = commands.add_parser(
+        "serve",
+        help="draw digits in the browser and see the model's answers live",
+        description="Serve a page where you draw a digit (or drop a picture) "
+        "and watch the model's class probabilities, plus a JSON API; needs "
+        'pip install "skmnist[serve]".',
+    )
+    serve.add_argument(
+        "model",
+        type=Path,
+        nargs="?",
+        metavar="MODEL",
+        help="model folder (default: skmnist-report/model, from 'skmnist train')",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port; 0 for a free one (default: 8000)"
+    )
+    serve.set_defaults(run=_serve)
     return parser
+
+
+def _serve(args):
+    from skmnist.serve._command import serve
+
+    serve(args.model, host=args.host, port=args.port)
 
 
 def _classifier_params(args):

@@ -93,8 +93,10 @@ def load_digit_image(path, *, invert="auto"):
 
     Parameters
     ----------
-    path : str or path-like
-        Picture of one handwritten digit, any size, color or grayscale.
+    path : str, path-like or binary file object
+        Picture of one handwritten digit, any size, color or grayscale. A
+        file object (such as :class:`io.BytesIO` holding an upload) is read
+        from its current position; its ``name``, if any, names it in errors.
 
     invert : "auto" or bool, default="auto"
         See :func:`to_mnist_image`.
@@ -117,11 +119,14 @@ def load_digit_image(path, *, invert="auto"):
     """
     from PIL import Image, UnidentifiedImageError
 
-    path = Path(path)
-    if not path.is_file():
-        raise OSError(f"{path}: no such file.")
+    if hasattr(path, "read"):
+        source, path = path, getattr(path, "name", "image")
+    else:
+        source = path = Path(path)
+        if not path.is_file():
+            raise OSError(f"{path}: no such file.")
     try:
-        with Image.open(path) as picture:
+        with Image.open(source) as picture:
             picture = picture.convert("RGBA") if "A" in picture.getbands() else picture
             if picture.mode == "RGBA":
                 # Transparent pixels become white paper.
