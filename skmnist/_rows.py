@@ -44,12 +44,18 @@ def validate_rows(estimator, X, y="no_validation", *, reset, **check_params):
     ``validate_data`` returns, and the shape of one input image (or None).
     """
     rows, image_shape = as_rows(X)
+    name = type(estimator).__name__
+    if image_shape is not None and rows.shape[1] == 0:
+        raise ValueError(
+            f"{name} got images without pixels (shape={np.shape(X)}); at least "
+            "one pixel per image is required."
+        )
     if not reset and image_shape is not None and hasattr(estimator, "n_features_in_"):
         n_pixels = int(np.prod(image_shape))
         if n_pixels != estimator.n_features_in_:
             raise ValueError(
                 f"X has images of shape {image_shape} ({n_pixels} pixels), but "
-                f"{type(estimator).__name__} is expecting "
+                f"{name} is expecting "
                 f"{estimator.n_features_in_} features as input."
             )
     out = validate_data(estimator, rows, y, reset=reset, **check_params)

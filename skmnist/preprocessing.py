@@ -168,11 +168,6 @@ class PixelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The fitted scaler.
         """
         X, _ = validate_rows(self, X, reset=True, dtype="numeric")
-        if X.size == 0:
-            raise ValueError(
-                f"PixelScaler got images without pixels (shape={X.shape}); at "
-                "least one pixel per image is required."
-            )
         if isinstance(self.pixel_range, tuple):
             if (
                 len(self.pixel_range) != 2

@@ -312,7 +312,10 @@ def test_grid_search_over_epochs_and_batch_size(mnist_small):
     X_train, y_train, _, _ = mnist_small
     # A few steps per fit: a constant rate learns more than a decaying one.
     clf = MNISTDenseClassifier(
-        hidden_layer_sizes=(32,), learning_rate_schedule="constant", random_state=0
+        hidden_layer_sizes=(32,),
+        learning_rate=0.005,
+        learning_rate_schedule="constant",
+        random_state=0,
     )
     search = GridSearchCV(
         clf,

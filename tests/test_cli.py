@@ -87,7 +87,7 @@ def test_train_writes_the_whole_report(trained):
         "classification_report.txt",
         "report.html",
         "model/skmnist.json",
-        "model/network.keras",
+        "model/arrays.npz",
     ]:
         assert (out_dir / name).is_file(), name
     for name in FIGURES:
@@ -266,11 +266,14 @@ def test_train_with_a_preset_schedule_and_augmentation(
         (["search", "--epochs", "5,,10"], 2, "--epochs: expected comma-separated"),
         (["search", "--cv", "0"], 2, "--cv: expected a positive integer"),
         (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
-        (["predict", "{tmp}/nowhere", "x.png"], 1, "is not a folder"),
+        (["predict", "{tmp}/nowhere", "{tmp}/ok.npy"], 1, "is not a folder"),
+        # The input files are read first: a missing one fails before the model.
+        (["predict", "{tmp}/nowhere", "x.png"], 1, "x.png: no such file"),
     ],
 )
 def test_bad_command_lines_exit_with_one_line(argv, status, message, tmp_path, capsys):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    np.save(tmp_path / "ok.npy", np.zeros((1, 28, 28), dtype=np.uint8))
     got, out, err = _run(capsys, *argv)
     assert got == status
     assert message in err
@@ -301,13 +304,13 @@ def test_corrupt_model_and_bad_files_are_one_line_errors(trained, tmp_path, caps
     _, _, out_dir = trained
     broken = tmp_path / "broken"
     shutil.copytree(out_dir / "model", broken)
-    (broken / "network.keras").write_bytes(b"not a zip")
+    (broken / "arrays.npz").write_bytes(b"not a zip")
     (tmp_path / "digit.png").write_bytes(b"plain text, not a picture")
     np.save(tmp_path / "wrong.npy", np.zeros((2, 30, 30)))
     np.save(tmp_path / "ok.npy", np.zeros((1, 28, 28), dtype=np.uint8))
 
     cases = [
-        ((broken, tmp_path / "ok.npy"), "network.keras is not a valid Keras model"),
+        ((broken, tmp_path / "ok.npy"), "arrays.npz is not a valid array file"),
         (
             (out_dir / "model", tmp_path / "digit.png"),
             "digit.png: not a readable image",

@@ -119,11 +119,16 @@ def test_network_trains_with_the_fused_adam_and_logit_accuracy(mnist_small):
     clf = MNISTDenseClassifier(
         hidden_layer_sizes=(32,), epochs=2, batch_size=500, random_state=0
     ).fit(X_train[:1000], y_train[:1000])
-    assert type(clf.model_.optimizer) is FusedAdam
-    assert int(clf.model_.optimizer.iterations) == 2 * 2
+    # The network just trained, as the engine keeps it for a warm start.
+    from skmnist._backend import trained
+
+    _, _, model = trained._kept[id(clf.coefs_[0])]
+    assert type(model.optimizer) is FusedAdam
+    assert int(model.optimizer.iterations) == 2 * 2
+    assert int(clf.training_state_["optimizer"][0]) == 2 * 2
     # The accuracy Keras reports on the training data equals scikit-learn's
     # on the network's predictions (weights as after the last step).
-    keras_accuracy = clf.model_.evaluate(
+    keras_accuracy = model.evaluate(
         X_train[:1000], np.eye(10)[y_train[:1000]], verbose=0, return_dict=True
     )["accuracy"]
     assert keras_accuracy == pytest.approx(clf.score(X_train[:1000], y_train[:1000]))

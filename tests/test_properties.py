@@ -81,6 +81,7 @@ OUR_MESSAGES = (
     "cannot map the range",
     "images without pixels",
     "X has samples of shape",
+    "X has images of shape",  # skmnist/_rows.py: images of another size
     "X has shape",
     "Y has shape",
     "y is empty",

@@ -231,3 +231,25 @@ def test_predicting_never_imports_the_training_engines(models, mnist, tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_continuing_after_an_interrupted_fit_matches_a_rebuilt_network(mnist):
+    # The network kept for a fast continuation is given up when a fit that
+    # continued it fails: the next fit starts again from the arrays.
+    import keras
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise KeyboardInterrupt
+
+    train, _ = mnist
+    X, y = train.data[:600] / np.float32(255), train.target[:600]
+    params = dict(hidden_layer_sizes=(16,), epochs=2, random_state=0)
+    clf = MNISTDenseClassifier(**params, warm_start=True).fit(X, y)
+    copy = pickle.loads(pickle.dumps(clf))
+    with pytest.raises(KeyboardInterrupt):
+        clf.set_params(callbacks=[Interrupt()]).fit(X, y)
+    clf.set_params(callbacks=None).fit(X, y)
+    copy.fit(X, y)
+    for a, b in zip(clf.coefs_ + clf.intercepts_, copy.coefs_ + copy.intercepts_):
+        np.testing.assert_array_equal(a, b)

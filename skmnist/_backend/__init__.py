@@ -13,14 +13,28 @@ arrays, or sets it from them), ``fit_loop`` runs its epochs on in-memory
 arrays, ``callbacks`` holds the learning-rate schedules and stopping rules,
 ``distortion`` the training-time image distortion layer, ``runtime`` the
 threads, seeds and float types of a fit, ``scikeras_adapter`` the one use of
-scikeras, and ``_private`` lists every private name of those libraries that
-skmnist relies on.
+scikeras, ``trained`` keeps the last trained networks so that a warm start
+in the same process continues them without a rebuild, and ``_private``
+lists every private name of those libraries that skmnist relies on.
 """
 
-from skmnist._backend.runtime import configure_tensorflow_threads, float_dtypes
+from skmnist._backend.runtime import (
+    configure_tensorflow_threads,
+    float_dtypes,
+    floatx_scope,
+    random_seed_scope,
+)
 
 # Before TensorFlow runs anything: n_jobs parallel fits share the cores.
 configure_tensorflow_threads()
+
+from skmnist._backend import trained  # noqa: E402
+from skmnist._backend.callbacks import (  # noqa: E402
+    LearningRateSchedule,
+    make_callbacks,
+)
+from skmnist._backend.network import network_state  # noqa: E402
+from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
 
 __all__ = ["float_dtypes", "train"]
 
@@ -82,11 +96,6 @@ def train(
         (dict of per-epoch lists of floats) and ``best_epoch`` (the epoch,
         from 0, whose weights early stopping restored, else None).
     """
-    from skmnist._backend.callbacks import LearningRateSchedule, make_callbacks
-    from skmnist._backend.network import network_state
-    from skmnist._backend.runtime import floatx_scope, random_seed_scope
-    from skmnist._backend.scikeras_adapter import fit_network
-
     fit_callbacks = make_callbacks(
         callbacks,
         incremental=incremental,
@@ -98,12 +107,14 @@ def train(
         ),
         **stopping,
     )
+    kept = None if state is None else trained.take(state["coefs"][0], network)
     with random_seed_scope(seed), floatx_scope(X.dtype):
         model, history = fit_network(
             X,
             y,
             classes=classes,
             network={**network, "seed": seed, "state": state},
+            model=kept,  # the network that produced ``state``, when kept
             epochs=epochs,
             batch_size=batch_size,
             shuffle=shuffle,
@@ -114,6 +125,7 @@ def train(
             validation_data=validation_data,
         )
     coefs, intercepts, new_state = network_state(model)
+    trained.remember(model, coefs[0], network)
     early = stopping["early_stopping"] and not incremental
     return {
         "coefs": coefs,

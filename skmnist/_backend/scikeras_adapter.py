@@ -80,8 +80,9 @@ def fit_network(
     incremental,
     sample_weight=None,
     validation_data=None,
+    model=None,
 ):
-    """Build a network with ``build_dense_network(**network)`` and fit it.
+    """Fit ``model``, or a network built by ``build_dense_network(**network)``.
 
     ``fit`` runs up to ``epochs`` epochs, ``incremental`` (``partial_fit``)
     one. Returns the trained Keras model and the history of this call. The
@@ -89,11 +90,15 @@ def fit_network(
     """
     from skmnist._backend.network import build_dense_network
 
+    if model is None:  # scikeras calls the builder with the routed arguments
+        build = {f"model__{key}": value for key, value in network.items()}
+        build["model"] = build_dense_network
+    else:
+        build = {"model": model}
     history = keras.callbacks.History()
     wrapper = DenseKerasClassifier(
         classes=classes,
-        model=build_dense_network,
-        **{f"model__{key}": value for key, value in network.items()},
+        **build,
         epochs=epochs,
         batch_size=batch_size,
         shuffle=shuffle,
