@@ -57,9 +57,13 @@ def logits(X, coefs, intercepts, activation, *, check_finite=False, name=None):
     hidden = ACTIVATIONS[activation]
     out = X
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
-        out = out @ W  # a new array
         if i == 0 and check_finite:
+            # A NaN in X makes NaN products: checked right after, not warned.
+            with np.errstate(invalid="ignore", over="ignore"):
+                out = out @ W
             _check_finite(X, out, W, name)
+        else:
+            out = out @ W  # a new array
         out += b
         if i < len(coefs) - 1:
             out = hidden(out)
