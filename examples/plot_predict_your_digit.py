@@ -144,8 +144,9 @@ plt.show()
 #
 # :func:`~skmnist.save_model` writes the fitted pipeline to a folder:
 # ``skmnist.json`` describes the steps, their parameters and fitted
-# attributes, and ``network.keras`` holds the Keras network. Unlike a pickle,
-# loading it with :func:`~skmnist.load_model` runs no code from the files.
+# attributes, and ``arrays.npz`` holds the network's weights as arrays. Unlike
+# a pickle, loading it with :func:`~skmnist.load_model` runs no code from the
+# files, and it imports no TensorFlow.
 import json
 
 from skmnist import load_model, save_model

@@ -276,7 +276,8 @@ def test_pixel_scaler_transform_new_data(X_fit, X):
         assert_validation_error(exc)
         return
     assert Xt.dtype == np.float32 and Xt.shape == X.shape
-    assert X.shape[1] == X_fit.shape[1]
+    # As many pixels per image as in fit, as images or as rows (issue 22).
+    assert np.prod(X.shape[1:]) == np.prod(X_fit.shape[1:])
     assert np.all(np.isfinite(Xt))
     expected = (np.asarray(X, np.float64) - scaler.data_min_) / (
         scaler.data_max_ - scaler.data_min_
