@@ -140,6 +140,16 @@ def _add_network_options(parser, *, grid):
     )
 
 
+def _add_out(parser, default):
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(default),
+        metavar="DIR",
+        help=f"output folder (default: ./{default})",
+    )
+
+
 def _add_no_download(parser):
     parser.add_argument(
         "--no-download",
@@ -195,13 +205,7 @@ def _add_train_command(commands):
         help="train all epochs on all training images (by default "
         "10%% is held out for validation curves and early stopping)",
     )
-    train.add_argument(
-        "--out",
-        type=Path,
-        default=Path("skmnist-report"),
-        metavar="DIR",
-        help="output folder (default: ./skmnist-report)",
-    )
+    _add_out(train, "skmnist-report")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=_commands._train)
 
@@ -223,13 +227,7 @@ def _add_evaluate_command(commands):
         "--data-home", metavar="DIR", help="folder with the MNIST files"
     )
     _add_no_download(evaluate)
-    evaluate.add_argument(
-        "--out",
-        type=Path,
-        default=Path("skmnist-report"),
-        metavar="DIR",
-        help="output folder (default: ./skmnist-report)",
-    )
+    _add_out(evaluate, "skmnist-report")
     evaluate.set_defaults(run=_commands._evaluate)
 
 
@@ -295,13 +293,7 @@ def _add_search_command(commands):
         metavar="N",
         help="search on the first N training images only",
     )
-    search.add_argument(
-        "--out",
-        type=Path,
-        default=Path("skmnist-search"),
-        metavar="DIR",
-        help="output folder (default: ./skmnist-search)",
-    )
+    _add_out(search, "skmnist-search")
     search.set_defaults(run=_commands._search)
 
 
