@@ -46,7 +46,7 @@ __all__ = ["to_onnx"]
 
 _FLOAT = onnx.TensorProto.FLOAT
 
-# The hidden activations, as ONNX operators (see skmnist/_numpy_net.py).
+# The hidden activations, as ONNX operators (see skmnist/_forward.py).
 _ACTIVATION_OPS = {
     "logistic": "Sigmoid",
     "tanh": "Tanh",
