@@ -466,39 +466,50 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         }
 
     def _set_fitted(self, result, classes, n_samples, resume):
-        history = self.history_ if resume else {}
-        new = result["history"]
+        history, new = (self.history_ if resume else {}), result["history"]
+        n_old, n_new = len(history.get("loss", [])), len(new["loss"])
         self.classes_ = classes
         self.coefs_ = result["coefs"]
         self.intercepts_ = result["intercepts"]
         self.training_state_ = result["state"]
-        self.history_ = {k: list(history.get(k, [])) + v for k, v in new.items()}
-        self.n_iter_ = len(self.history_["loss"])
-        self.t_ = (self.t_ if resume else 0) + len(new["loss"]) * n_samples
+        # One value per epoch in every list: NaN for the epochs of fits that
+        # did not record a metric (early stopping switched on or off).
+        self.history_ = {
+            key: list(history.get(key, [np.nan] * n_old))
+            + list(new.get(key, [np.nan] * n_new))
+            for key in {**history, **new}
+        }
+        self.t_ = (self.t_ if resume else 0) + n_new * n_samples
         self.best_epoch_ = None
         if result["best_epoch"] is not None:
             # The epoch Keras' EarlyStopping restored, counted from the first.
-            self.best_epoch_ = self.n_iter_ - len(new["loss"]) + result["best_epoch"]
+            self.best_epoch_ = n_old + result["best_epoch"]
+        self._set_derived_attributes()
+        if not np.isfinite(self.loss_):
+            import warnings
+
+            warnings.warn(
+                f"Training diverged: the loss is {self.loss_} after epoch "
+                f"{self.n_iter_}. The model is not usable; lower learning_rate "
+                "or scale the input (make_mnist_pipeline does).",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+
+    def _set_derived_attributes(self):
+        """MLPClassifier's attributes that follow from history_ and coefs_."""
+        self.n_iter_ = len(self.history_["loss"])
         self.loss_curve_ = list(self.history_["loss"])
         self.loss_ = self.loss_curve_[-1]
         validation = self.history_.get("val_accuracy")
         self.best_loss_ = None if validation else min(self.loss_curve_)
         self.validation_scores_ = None if validation is None else list(validation)
-        self.best_validation_score_ = max(validation) if validation else None
+        self.best_validation_score_ = (
+            float(np.nanmax(validation)) if validation else None
+        )
         self.n_layers_ = len(self.coefs_) + 1
-        self.n_outputs_ = len(classes)
+        self.n_outputs_ = len(self.classes_)
         self.out_activation_ = "softmax"
-        loss = self.loss_
-        if not np.isfinite(loss):
-            import warnings
-
-            warnings.warn(
-                f"Training diverged: the loss is {loss} after epoch {self.n_iter_}. "
-                "The model is not usable; lower learning_rate or scale the input "
-                "(make_mnist_pipeline does).",
-                RuntimeWarning,
-                stacklevel=4,
-            )
 
     def predict_proba(self, X):
         """Class probabilities of X.
@@ -559,25 +570,16 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         its own, so a million uint8 images never exist as one float copy.
         """
         check_is_fitted(self)
-        coefs, intercepts = self.coefs_, self.intercepts_
+        network = (self.coefs_, self.intercepts_, self.activation)
+        # Finiteness is checked in the forward pass, on the first product.
+        check = dict(reset=False, dtype=self.coefs_[0].dtype, ensure_all_finite=False)
 
         def predict(part):
-            rows, _ = validate_rows(
-                self,
-                part,
-                reset=False,
-                dtype=coefs[0].dtype,
-                ensure_all_finite=False,  # checked in the forward pass
+            rows, _ = validate_rows(self, part, **check)
+            name = type(self).__name__
+            return from_logits(
+                _forward.logits(rows, *network, check_finite=True, name=name)
             )
-            z = _forward.logits(
-                rows,
-                coefs,
-                intercepts,
-                self.activation,
-                check_finite=True,
-                name=type(self).__name__,
-            )
-            return from_logits(z)
 
         chunk = _PREDICT_CHUNK_ROWS
         if not hasattr(X, "shape") or X.shape[0] <= chunk:

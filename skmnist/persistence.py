@@ -356,3 +356,6 @@ def _load_format_1_network(path, steps):
     coefs, intercepts, state = read_keras_network(network_path)
     clf = steps[-1][1]
     clf.coefs_, clf.intercepts_, clf.training_state_ = coefs, intercepts, state
+    # Format 1 kept MLPClassifier's derived attributes as properties.
+    clf._set_derived_attributes()
+    _check_network_shapes(clf)

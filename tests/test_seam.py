@@ -253,3 +253,86 @@ def test_continuing_after_an_interrupted_fit_matches_a_rebuilt_network(mnist):
     copy.fit(X, y)
     for a, b in zip(clf.coefs_ + clf.intercepts_, copy.coefs_ + copy.intercepts_):
         np.testing.assert_array_equal(a, b)
+
+
+def test_edited_arrays_are_continued_as_edited(mnist):
+    # The kept network is used only for the very arrays it produced: an
+    # estimator whose arrays were replaced continues from the new values,
+    # exactly as a copy given the same values does.
+    train, _ = mnist
+    X, y = train.data[:600] / np.float32(255), train.target[:600]
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    clf.set_params(warm_start=True).fit(X, y)
+    copy = pickle.loads(pickle.dumps(clf))
+    for model in (clf, copy):
+        model.intercepts_ = [b + np.float32(0.5) for b in model.intercepts_]
+        model.fit(X, y)
+    for a, b in zip(clf.coefs_ + clf.intercepts_, copy.coefs_ + copy.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        clf.coefs_[0].flags.writeable = True
+
+
+def test_a_failed_warm_start_leaves_the_arrays_untouched(mnist):
+    import keras
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise KeyboardInterrupt
+
+    train, _ = mnist
+    X, y = train.data[:600] / np.float32(255), train.target[:600]
+    fitted = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    clf = pickle.loads(pickle.dumps(fitted.fit(X, y)))  # rebuilt from its arrays
+    before = [a.copy() for a in clf.coefs_ + clf.intercepts_]
+    with pytest.raises(KeyboardInterrupt):
+        clf.set_params(warm_start=True, callbacks=[Interrupt()]).fit(X, y)
+    for a, b in zip(before, clf.coefs_ + clf.intercepts_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_history_keeps_one_value_per_epoch_when_early_stopping_changes(mnist):
+    train, _ = mnist
+    X, y = train.data[:600] / np.float32(255), train.target[:600]
+    clf = MNISTDenseClassifier(
+        hidden_layer_sizes=(16,), epochs=2, early_stopping=True, random_state=0
+    ).fit(X, y)
+    clf.set_params(warm_start=True, early_stopping=False).fit(X, y)
+    assert clf.n_iter_ == 4
+    assert {len(values) for values in clf.history_.values()} == {4}
+    assert np.isnan(clf.history_["val_loss"][2:]).all()
+    assert not np.isnan(clf.history_["val_loss"][:2]).any()
+
+
+def test_a_model_saved_by_skmnist_0_1_loads_without_pickle(mnist, tmp_path):
+    # Format 1 kept the network as a Keras file and MLPClassifier's derived
+    # attributes as properties; such a folder still loads, fully fitted.
+    from skmnist._backend.network import build_dense_network, set_network_state
+    from skmnist.persistence import ARRAYS_FILE, METADATA_FILE, NETWORK_FILE
+
+    train, test = mnist
+    X, y = train.data[:600] / np.float32(255), train.target[:600]
+    clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    folder = save_model(clf.fit(X, y), tmp_path / "v1")
+    network = build_dense_network(
+        {"n_features_in_": 784, "n_classes_": 10}, hidden_layer_sizes=(16,)
+    )
+    set_network_state(
+        network,
+        {"coefs": clf.coefs_, "intercepts": clf.intercepts_, **clf.training_state_},
+    )
+    network.save(folder / NETWORK_FILE)
+    metadata = json.loads((folder / METADATA_FILE).read_text())
+    keep = {"classes_", "n_features_in_", "history_", "n_iter_", "t_", "best_epoch_"}
+    step = metadata["steps"][0]
+    step["fitted"] = {k: v for k, v in step["fitted"].items() if k in keep}
+    step["fitted"]["classes_"] = {"__ndarray__": list(range(10)), "dtype": "<i8"}
+    metadata["format_version"] = 1
+    (folder / METADATA_FILE).write_text(json.dumps(metadata))
+    (folder / ARRAYS_FILE).unlink()
+    loaded = load_model(folder)
+    X_test = test.data[:100] / np.float32(255)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), clf.predict_proba(X_test)
+    )
+    assert loaded.loss_curve_ == clf.loss_curve_ and loaded.n_layers_ == 3

@@ -107,7 +107,7 @@ def train(
         ),
         **stopping,
     )
-    kept = None if state is None else trained.take(state["coefs"][0], network)
+    kept = None if state is None else trained.take(state, network)
     with random_seed_scope(seed), floatx_scope(X.dtype):
         model, history = fit_network(
             X,
@@ -125,7 +125,9 @@ def train(
             validation_data=validation_data,
         )
     coefs, intercepts, new_state = network_state(model)
-    trained.remember(model, coefs[0], network)
+    trained.remember(
+        model, {"coefs": coefs, "intercepts": intercepts, **new_state}, network
+    )
     early = stopping["early_stopping"] and not incremental
     return {
         "coefs": coefs,

@@ -254,7 +254,8 @@ def network_state(model):
     def value(variable):
         array = np.array(keras.ops.convert_to_numpy(variable.value))
         array.flags.writeable = False
-        return array
+        # A view of a read-only array cannot be made writeable again.
+        return array.view()
 
     layers = _dense(model)
     coefs = [value(layer.kernel) for layer in layers]
@@ -272,14 +273,16 @@ def set_network_state(model, state):
     ``"intercepts"``) to a network built with the same architecture."""
     layers = _dense(model)
     for layer, kernel, bias in zip(layers, state["coefs"], state["intercepts"]):
-        layer.kernel.assign(kernel)
-        layer.bias.assign(bias)
+        # Copies: a backend that aliases host memory (JAX on CPU) and donates
+        # its buffers to the training step must not write into the arrays.
+        layer.kernel.assign(np.array(kernel))
+        layer.bias.assign(np.array(bias))
     generators = model.non_trainable_variables
     # A warm start that adds or removes the distortion layer keeps the
     # generators the new build seeded.
     if len(generators) == len(state["non_trainable"]):
         for variable, value in zip(generators, state["non_trainable"]):
-            variable.assign(value)
+            variable.assign(np.array(value))
     if state["optimizer"]:
         model.optimizer.build(model.trainable_variables)
         variables = model.optimizer.variables
@@ -289,7 +292,7 @@ def set_network_state(model, state):
                 f"this network's optimizer has {len(variables)} variables."
             )
         for variable, value in zip(variables, state["optimizer"]):
-            variable.assign(value)
+            variable.assign(np.array(value))
 
 
 def read_keras_network(path):
