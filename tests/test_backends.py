@@ -104,3 +104,22 @@ def test_network_fit_on_arrays_on_jax():
     assert proc.returncode == 0, proc.stdout[-3000:]
     summary = proc.stdout.strip().splitlines()[-1]
     assert " 12 passed" in f" {summary}" and "skipped" not in summary, summary
+
+
+@pytest.mark.skipif(
+    not HAS_JAX, reason="jax is not installed (pip install 'skmnist[jax]')"
+)
+def test_resuming_from_arrays_on_jax():
+    # tests/test_seam.py's resuming tests, run again with KERAS_BACKEND=jax:
+    # a loaded or pickled model continues exactly as the original, a failed
+    # warm start leaves the arrays untouched (JAX may alias host memory and
+    # donates its buffers), edited arrays are continued as edited.
+    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    here = os.path.dirname(__file__)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += [os.path.join(here, "test_seam.py"), "-rs"]
+    command += ["-k", "resume or interrupted or failed_warm or edited or 0_1"]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    summary = proc.stdout.strip().splitlines()[-1]
+    assert " 6 passed" in f" {summary}" and "skipped" not in summary, summary
