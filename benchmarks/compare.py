@@ -150,10 +150,10 @@ class _Skmnist:
             epochs=1,
             random_state=seed,
         )
-        from skmnist._classifier import _PREDICT_CHUNK_ROWS
+        from skmnist._rows import CHUNK_ROWS
 
         # skmnist predicts with NumPy, a chunk of rows at a time.
-        self.predict_batch_size = f"NumPy, chunks of {_PREDICT_CHUNK_ROWS} rows"
+        self.predict_batch_size = f"NumPy, chunks of {CHUNK_ROWS} rows"
 
     def fit(self, X, y, epochs, warm):
         # n_iter_no_change > epochs: the stopping rule never ends a fit early.

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmnist import _forward
-from skmnist._rows import validate_rows
+from skmnist._rows import map_chunks, validate_rows
 from skmnist._training_data import (
     check_classes,
     check_hidden_layer_sizes,
@@ -31,9 +31,6 @@ from skmnist.augmentation import RandomDistortion
 __all__ = ["MNISTDenseClassifier"]
 
 _ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "elu", "gelu")
-# Rows predicted per chunk: the float copy of a chunk and its hidden
-# activations stay small (cache-friendly, bounded memory).
-_PREDICT_CHUNK_ROWS = 8192
 
 
 class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
@@ -581,15 +578,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                 _forward.logits(rows, *network, check_finite=True, name=name)
             )
 
-        chunk = _PREDICT_CHUNK_ROWS
-        if not hasattr(X, "shape") or X.shape[0] <= chunk:
-            return predict(X)
-        rows = X.iloc if hasattr(X, "iloc") else X
-        parts = [
-            predict(rows[start : start + chunk])
-            for start in range(0, X.shape[0], chunk)
-        ]
-        return np.concatenate(parts)
+        return map_chunks(predict, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

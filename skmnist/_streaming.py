@@ -7,14 +7,12 @@ predictions come from running the whole pipeline on a chunk of rows at a
 time; the float copy then never exceeds one chunk.
 """
 
-import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import available_if
 
-__all__ = ["MNISTPipeline"]
+from skmnist._rows import map_chunks
 
-#: Rows per chunk: 8,192 MNIST rows are 25 MB as float32.
-CHUNK_ROWS = 8192
+__all__ = ["MNISTPipeline"]
 
 
 def _final_has(name):
@@ -46,15 +44,7 @@ class MNISTPipeline(Pipeline):
 
     def _chunked(self, method, X, **params):
         call = getattr(super(), method)
-        n = X.shape[0] if hasattr(X, "shape") else None
-        if n is None or n <= CHUNK_ROWS or np.ndim(X) < 2:
-            return call(X, **params)
-        rows = X.iloc if hasattr(X, "iloc") else X
-        parts = [
-            call(rows[start : start + CHUNK_ROWS], **params)
-            for start in range(0, n, CHUNK_ROWS)
-        ]
-        return np.concatenate(parts)
+        return map_chunks(lambda rows: call(rows, **params), X)
 
     @available_if(_final_has("predict"))
     def predict(self, X, **params):

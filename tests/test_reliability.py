@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from skmnist import MNISTDenseClassifier, _classifier
+from skmnist import MNISTDenseClassifier, _rows
 
 SMALL = dict(hidden_layer_sizes=(32,), epochs=3, random_state=0)
 
@@ -142,7 +142,7 @@ def test_chunked_prediction_equals_one_call(fitted_classifier, mnist, monkeypatc
     X = test.data[:5000].astype(np.float32) / 255
     whole = fitted_classifier.predict_proba(X)
     # Chunks of 2,048 rows: 3 chunks for 5,000 rows.
-    monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_ROWS", 2048)
+    monkeypatch.setattr(_rows, "CHUNK_ROWS", 2048)
     _assert_same_predictions(fitted_classifier.predict_proba(X), whole)
     np.testing.assert_allclose(
         np.exp(fitted_classifier.predict_log_proba(X)), whole, rtol=1e-4, atol=1e-6

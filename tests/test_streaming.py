@@ -5,7 +5,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from skmnist import _streaming, make_mnist_pipeline
+from skmnist import _rows, make_mnist_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_chunked_predictions_equal_one_pass(fitted, mnist, monkeypatch):
     _, test = mnist
     X, y = test.images[:2500], test.target[:2500]
     whole = Pipeline(fitted.steps)  # scikit-learn's own, one pass
-    monkeypatch.setattr(_streaming, "CHUNK_ROWS", 1000)  # 3 chunks, the last short
+    monkeypatch.setattr(_rows, "CHUNK_ROWS", 1000)  # 3 chunks, the last short
     calls = []
     final = fitted.steps[-1][1]
     original = type(final).predict_proba
