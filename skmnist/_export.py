@@ -46,8 +46,11 @@ def _export(args):
     onnx_model = to_onnx(load_model(args.model), path=args.output)
     (graph_input,) = onnx_model.graph.input
     dims = [d.dim_value or "N" for d in graph_input.type.tensor_type.shape.dim]
+    # The default domain's opset (skl2onnx may list ai.onnx.ml first).
+    opset = next(
+        o.version for o in onnx_model.opset_import if o.domain in ("", "ai.onnx")
+    )
     print(
-        f"Wrote {args.output} (ONNX opset "
-        f"{onnx_model.opset_import[0].version}; input {graph_input.name!r}: "
+        f"Wrote {args.output} (ONNX opset {opset}; input {graph_input.name!r}: "
         f"float32 {tuple(dims)}, raw pixels 0..255)."
     )

@@ -495,22 +495,20 @@ class EvaluationReport:
         return prediction_confidence(self.y_proba, self._proba_labels, self.y_pred)
 
     def _averages(self):
-        averages = {}
-        for average in ("macro", "weighted"):
-            precision, recall, f1, _ = precision_recall_fscore_support(
-                self.y_true,
-                self.y_pred,
-                labels=self.labels,
-                average=average,
-                zero_division=0,
-            )
-            averages[f"{average}_avg"] = {
-                "precision": float(precision),
-                "recall": float(recall),
-                "f1": float(f1),
-                "support": int(np.sum(self.support)),
+        # From the per-class figures already computed, as scikit-learn's
+        # "macro" (plain mean) and "weighted" (mean weighted by support).
+        per_class = {"precision": self.precision, "recall": self.recall, "f1": self.f1}
+        support = int(np.sum(self.support))
+        return {
+            f"{average}_avg": {
+                **{
+                    name: float(np.average(values, weights=weights))
+                    for name, values in per_class.items()
+                },
+                "support": support,
             }
-        return averages
+            for average, weights in (("macro", None), ("weighted", self.support))
+        }
 
     def to_dict(self):
         """The evaluation as JSON types (``json.dumps`` takes it as is).

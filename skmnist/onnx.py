@@ -279,22 +279,13 @@ def _check_convertible(estimator):
         check_is_fitted(step)
 
 
-def _input_width(estimator):
-    """Pixels per row that ``estimator`` expects (for the default input)."""
-    for _, step in _steps(estimator):
-        if isinstance(step, ImageFlattener):
-            return int(np.prod(step.image_shape_))
-        if isinstance(step, MNISTDenseClassifier):
-            return int(step.n_features_in_)
-        if not isinstance(step, PixelScaler):  # shape-preserving
-            break
-    return int(next(_steps(estimator))[1].n_features_in_)
-
-
 def _initial_types(estimator, X):
     """The ONNX input ``X``: float32 rows by default, else X's dtype and shape."""
     if X is None:
-        return [("X", FloatTensorType([None, _input_width(estimator)]))]
+        # Pixels per image: n_features_in_ of our steps counts them for
+        # images and rows alike, and a Pipeline has its first step's.
+        width = int(estimator.n_features_in_)
+        return [("X", FloatTensorType([None, width]))]
     X = np.asarray(X)
     if X.ndim < 2 or X.dtype.kind not in "biuf":
         raise ValueError(

@@ -201,12 +201,14 @@ def test_to_dict_is_json_and_round_trips(mnist_report):
         assert row["recall"] == report.recall[k]
         assert row["f1"] == report.f1[k]
         assert row["support"] == report.support[k]
-    macro = precision_recall_fscore_support(
-        report.y_true, report.y_pred, average="macro", zero_division=0
-    )
-    assert_allclose(
-        [d["macro_avg"][k] for k in ("precision", "recall", "f1")], macro[:3]
-    )
+    for average in ("macro", "weighted"):
+        expected = precision_recall_fscore_support(
+            report.y_true, report.y_pred, average=average, zero_division=0
+        )
+        assert_allclose(
+            [d[f"{average}_avg"][k] for k in ("precision", "recall", "f1")],
+            expected[:3],
+        )
     assert d["weighted_avg"]["support"] == 1000
     assert d["fit_time"] == 0.5
     assert d["params"] == {"C": 1.0, "max_iter": 50}

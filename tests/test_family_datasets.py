@@ -303,10 +303,12 @@ def test_emnist_download_verifies_md5_and_caches_the_zip(tmp_path, served, monke
     files["gzip.zip"] = zip_bytes(members)
     digest = hashlib.md5(files["gzip.zip"]).hexdigest()
     # Every split shares one record of the zip's checksum.
-    for split in ("letters", "digits"):
-        monkeypatch.setitem(
-            DATASETS[f"emnist-{split}"].checksums, "gzip.zip", ("md5", digest)
-        )
+    checksums = DATASETS["emnist-letters"].checksums
+    assert all(
+        DATASETS[f"emnist-{split}"].checksums is checksums
+        for split in ("digits", "balanced", "bymerge", "byclass", "mnist")
+    )
+    monkeypatch.setitem(checksums, "gzip.zip", ("md5", digest))
 
     bunch = load_emnist(split="letters", n_retries=0)
 

@@ -23,6 +23,7 @@ from skmnist import (
     ImageFlattener,
     MNISTDenseClassifier,
     PixelScaler,
+    _forward,
     make_mnist_pipeline,
     save_model,
 )
@@ -30,7 +31,8 @@ from skmnist.cli import main
 from skmnist.onnx import to_onnx
 
 N_TRAIN = 10_000
-ACTIVATIONS = ["identity", "logistic", "tanh", "relu", "elu", "gelu"]
+# Every activation the classifier computes (skmnist/_forward.py) converts.
+ACTIVATIONS = sorted(_forward.ACTIVATIONS)
 
 
 def _run(model, X):

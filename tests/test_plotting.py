@@ -532,6 +532,21 @@ def test_search_heatmap_display_from_estimator(pyplot, search):
         )
 
 
+@pytest.mark.parametrize("cmap", ["viridis", "viridis_r", "Greys"])
+def test_search_heatmap_text_contrasts_with_its_cell(pyplot, cmap):
+    scores = np.array([[0.1, 0.5, 0.9]])
+    display = SearchHeatmapDisplay(scores, [1, 2, 3], [0], param_x="a", param_y="b")
+    display.plot(cmap=cmap)
+    for j, value in enumerate(scores[0]):
+        red, green, blue, _ = display.im_.cmap(display.im_.norm(value))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+        assert display.text_[0, j].get_color() == ("white" if dark else "black")
+    # viridis runs dark to light, its reverse light to dark.
+    colors = [t.get_color() for t in display.text_[0]]
+    expected = {"viridis": "white", "viridis_r": "black", "Greys": "black"}[cmap]
+    assert colors[0] == expected and colors[-1] != expected
+
+
 def test_search_heatmap_display_marks_best_over_other_params(pyplot):
     display = SearchHeatmapDisplay(
         [[0.5, np.nan], [0.7, 0.9]],

@@ -382,15 +382,17 @@ class DigitGridDisplay:
         if select == "misclassified":
             if y_true is None:
                 raise ValueError("select='misclassified' needs y, the true labels.")
+            # Every row is predicted: X as it is, not a copy of it.
             rows = np.arange(n)
+            X_rows, thumbnails = X, (X if images is None else images)
         else:
             rows = _pick_rows(select, n, n_images, random_state)
-        X_rows = _safe_indexing(X, rows)
+            X_rows = _safe_indexing(X, rows)
+            thumbnails = X_rows if images is None else _safe_indexing(images, rows)
         y_pred, y_proba, classes = predict_with_proba(estimator, X_rows)
         confidence = None
         if y_proba is not None:
             confidence = prediction_confidence(y_proba, classes, y_pred)
-        thumbnails = X_rows if images is None else _safe_indexing(images, rows)
         y_rows = _take(y_true, rows)
         idx = np.arange(len(rows))
         if select == "misclassified":

@@ -272,13 +272,12 @@ class SearchHeatmapDisplay:
         import matplotlib.patches as mpatches
 
         grid = self.scores
-        finite = grid[np.isfinite(grid)]
-        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
         text = np.empty(grid.shape, dtype=object)
         for (i, j), value in np.ndenumerate(grid):
             shown = np.isfinite(value)
-            # White on the dark low end of viridis, black on the light high end.
-            on_dark = shown and (high == low or value - low < 0.6 * (high - low))
+            # White on a dark cell, black on a light one, whatever the map.
+            red, green, blue, _ = self.im_.cmap(self.im_.norm(value))
+            on_dark = shown and 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
             text[i, j] = ax.text(
                 j,
                 i,
@@ -288,7 +287,7 @@ class SearchHeatmapDisplay:
                 color="white" if on_dark else "black",
                 fontsize=10,
             )
-        if finite.size:
+        if np.isfinite(grid).any():
             bi, bj = np.unravel_index(np.nanargmax(grid), grid.shape)
             ax.add_patch(
                 mpatches.Rectangle(

@@ -5,27 +5,11 @@ Only the fitted model's public attributes are read (``classes_``,
 ``fit`` they are plain arrays, so serving needs NumPy, not Keras.
 """
 
-import math
-
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-
-def _plain(value):
-    """A NumPy scalar as the matching Python one (for JSON)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _json_param(value):
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, tuple | list):
-        return [_json_param(v) for v in value]
-    if isinstance(value, np.generic):
-        return _json_param(value.item())
-    return repr(value)
+from skmnist._digit_arrays import native
+from skmnist.evaluation import _jsonable
 
 
 class ServedModel:
@@ -46,9 +30,7 @@ class ServedModel:
 
         check_is_fitted(model)
         self.model = model
-        self.classes = [_plain(c) for c in model.classes_]
-        # A model fitted on flat rows wants rows (as skmnist predict does).
-        self.flat = getattr(model, "n_features_in_", None) == 784
+        self.classes = [native(c) for c in model.classes_]
         self.card = self._card(test_accuracy)
 
     def _card(self, test_accuracy):
@@ -61,7 +43,6 @@ class ServedModel:
             if isinstance(model, Pipeline)
             else [type(model).__name__.lower()],
             "classes": self.classes,
-            "input": "784-pixel rows" if self.flat else "28x28 images",
             "test_accuracy": None if test_accuracy is None else float(test_accuracy),
         }
         if coefs is not None:
@@ -73,14 +54,16 @@ class ServedModel:
                 sum(c.size for c in coefs) + sum(b.size for b in intercepts)
             )
         card["params"] = {
-            key: _json_param(value)
+            key: _jsonable(value)
             for key, value in classifier.get_params(deep=False).items()
         }
         return card
 
     def predict(self, digit):
         """The answer to ``POST /api/predict`` for one 28x28 uint8 digit."""
-        X = digit.reshape(1, 784) if self.flat else digit[None]
+        # One row of 784 pixels: what skmnist models (fitted on images or on
+        # rows) and models fitted on rows alike accept.
+        X = digit.reshape(1, -1)
         proba = np.asarray(self.model.predict_proba(X), dtype=np.float64)[0]
         best = int(np.argmax(proba))
         return {
