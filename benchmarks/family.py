@@ -38,7 +38,7 @@ import json, sys, time
 import numpy as np
 from sklearn.model_selection import train_test_split
 from skmnist.augmentation import RandomDistortion
-from skmnist.datasets._family import load_by_name
+from skmnist.datasets._loaders import load_by_name
 from skmnist.pipeline import make_mnist_pipeline, preset_for_dataset
 
 CANDIDATES = {

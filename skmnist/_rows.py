@@ -12,7 +12,7 @@ alike, so an estimator fitted on images takes rows and the other way round.
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-__all__ = ["CHUNK_ROWS", "as_rows", "map_chunks", "validate_rows"]
+__all__ = ["CHUNK_ROWS", "as_rows", "map_chunks", "pixel_values", "validate_rows"]
 
 #: Rows predicted at a time: 8,192 MNIST rows are 25 MB as float32, so the
 #: float copy of a chunk and its hidden activations stay small.
@@ -37,6 +37,38 @@ def as_rows(X):
         # Not reshape(n, -1): NumPy cannot infer -1 for 0 images.
         return X.reshape(X.shape[0], int(np.prod(image_shape))), image_shape
     return X, None
+
+
+def pixel_values(value, name):
+    """``value`` as a float64 array of finite intensities in 0..255.
+
+    The check of raw pixels that users hand over outside an estimator (the
+    arrays of ``skmnist predict``'s files, the JSON of ``skmnist serve``);
+    the shape is left to the caller. Raises :class:`ValueError` whose message
+    starts with ``name``, when ``value`` is not a non-empty rectangular array
+    of numbers (booleans are not intensities), holds NaN or infinite values,
+    or has a value outside 0..255.
+    """
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        array = None
+    if array is None or array.dtype.kind not in "iuf" or array.size == 0:
+        got = "ragged nested lists" if array is None else (
+            f"an array of dtype {array.dtype} and shape {array.shape}"
+        )
+        raise ValueError(
+            f"{name} must be a non-empty rectangular array of numbers; got {got}."
+        )
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    if array.min() < 0 or array.max() > 255:
+        raise ValueError(
+            f"{name} values must lie in 0..255; got {array.min():g} to "
+            f"{array.max():g}."
+        )
+    return array
 
 
 def map_chunks(function, X):

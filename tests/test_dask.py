@@ -168,7 +168,7 @@ def _closed_port():
 
 def test_cli_unreachable_scheduler_is_a_one_line_error(monkeypatch, tmp_path, capsys):
     pytest.importorskip("distributed")
-    monkeypatch.setattr("skmnist._commands._SCHEDULER_TIMEOUT", 1)
+    monkeypatch.setattr("skmnist.cli._search._SCHEDULER_TIMEOUT", 1)
     address = f"tcp://127.0.0.1:{_closed_port()}"
     # No MNIST in --data-home: the scheduler is tried before the data is read.
     status, out, err = _run(

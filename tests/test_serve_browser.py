@@ -43,8 +43,8 @@ def url(model):
     """The page's URL, served by uvicorn in a thread until the module ends."""
     import uvicorn
 
+    from skmnist.cli._serve import _bind
     from skmnist.serve import create_app
-    from skmnist.serve._command import _bind
 
     sock = _bind("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(create_app(model), log_level="warning"))

@@ -1,7 +1,6 @@
 """Data set loaders: MNIST and its family, from local IDX files or downloaded."""
 
-from ._family import load_emnist, load_fashion_mnist, load_kmnist
-from ._mnist import load_mnist
+from ._loaders import load_emnist, load_fashion_mnist, load_kmnist, load_mnist
 from ._registry import dataset_names
 
 __all__ = [

@@ -10,6 +10,8 @@ import json
 
 import numpy as np
 
+from skmnist._rows import pixel_values
+
 #: Largest request body accepted, in bytes (larger ones get 413).
 MAX_BODY_BYTES = 5 * 2**20
 
@@ -147,22 +149,8 @@ def digit_from_json(body):
 
 
 def _pixel_array(value, key):
-    """``value`` as a float array of finite numbers in 0..255, or 422."""
+    """``value`` as a float array of pixels in 0..255, or 422 naming ``key``."""
     try:
-        array = np.asarray(value)
-    except (ValueError, TypeError):
-        array = None
-    if array is None or array.dtype.kind not in "iuf" or array.size == 0:
-        raise RequestError(
-            422, f'"{key}" must be a non-empty rectangular array of numbers.'
-        )
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise RequestError(422, f'"{key}" contains NaN or infinite values.')
-    if array.min() < 0 or array.max() > 255:
-        raise RequestError(
-            422,
-            f'"{key}" values must lie in 0..255; got {array.min():g} to '
-            f"{array.max():g}.",
-        )
-    return array
+        return pixel_values(value, f'"{key}"')
+    except ValueError as exc:
+        raise RequestError(422, str(exc)) from None

@@ -8,6 +8,36 @@ from pathlib import Path
 DEFAULT_MODEL = Path("skmnist-report") / "model"
 
 
+def add_parser(commands):
+    """Add ``serve`` to the subparsers ``commands``."""
+    serve = commands.add_parser(
+        "serve",
+        help="draw digits in the browser and see the model's answers live",
+        description="Serve a page where you draw a digit (or drop a picture) "
+        "and watch the model's class probabilities, plus a JSON API; needs "
+        'pip install "skmnist[serve]".',
+    )
+    serve.add_argument(
+        "model",
+        type=Path,
+        nargs="?",
+        metavar="MODEL",
+        help="model folder (default: skmnist-report/model, from 'skmnist train')",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port; 0 for a free one (default: 8000)"
+    )
+    serve.set_defaults(run=run)
+
+
+def run(args):
+    """Serve ``args.model`` on ``args.host:args.port`` until Ctrl-C."""
+    serve(args.model, host=args.host, port=args.port)
+
+
 def _test_accuracy(model_dir):
     """The accuracy in the report that ``skmnist train`` wrote beside the model."""
     for folder in (model_dir, model_dir.parent):

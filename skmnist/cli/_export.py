@@ -1,18 +1,13 @@
-"""``skmnist export``: write a saved model in a format other runtimes load.
-
-Registered by :mod:`skmnist.cli`; imports nothing heavy until it runs.
-"""
+"""``skmnist export``: write a saved model in a format other runtimes load."""
 
 from pathlib import Path
-
-__all__ = ["add_export_command"]
 
 # Formats ``--format`` accepts; argparse names any other value in its error.
 FORMATS = ("onnx",)
 
 
-def add_export_command(commands):
-    """Add the ``export`` subcommand to the CLI's subparsers ``commands``."""
+def add_parser(commands):
+    """Add ``export`` to the subparsers ``commands``."""
     export = commands.add_parser(
         "export",
         help="export a saved model to ONNX",
@@ -35,11 +30,11 @@ def add_export_command(commands):
         metavar="FILE",
         help="file to write (e.g. model.onnx); written atomically",
     )
-    export.set_defaults(run=_export)
-    return export
+    export.set_defaults(run=run)
 
 
-def _export(args):
+def run(args):
+    """Convert the model ``args.model`` and write it to ``args.output``."""
     from skmnist.onnx import to_onnx
     from skmnist.persistence import load_model
 
