@@ -54,9 +54,10 @@ def pixel_values(value, name):
     except (ValueError, TypeError):
         array = None
     if array is None or array.dtype.kind not in "iuf" or array.size == 0:
-        got = "ragged nested lists" if array is None else (
-            f"an array of dtype {array.dtype} and shape {array.shape}"
-        )
+        if array is None:
+            got = "ragged nested lists"
+        else:
+            got = f"an array of dtype {array.dtype} and shape {array.shape}"
         raise ValueError(
             f"{name} must be a non-empty rectangular array of numbers; got {got}."
         )
@@ -65,8 +66,7 @@ def pixel_values(value, name):
         raise ValueError(f"{name} contains NaN or infinite values.")
     if array.min() < 0 or array.max() > 255:
         raise ValueError(
-            f"{name} values must lie in 0..255; got {array.min():g} to "
-            f"{array.max():g}."
+            f"{name} values must lie in 0..255; got {array.min():g} to {array.max():g}."
         )
     return array
 

@@ -10,6 +10,7 @@ report) nor :mod:`skmnist.report` (which writes one to a folder), nor Keras.
 
 import math
 import platform
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 
@@ -21,14 +22,6 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 from sklearn.utils.multiclass import unique_labels
-
-from skmnist._digit_arrays import (
-    as_images,
-    native,
-    predict_with_proba,
-    prediction_confidence,
-)
-from skmnist._history import as_history, find_history
 
 __all__ = ["EvaluationReport"]
 
@@ -65,7 +58,7 @@ def _versions():
     return versions
 
 
-def _jsonable(value):
+def jsonable(value):
     """``value`` made of JSON types only (dict keys become str, tuples lists).
 
     Non-finite floats become None and objects JSON cannot hold their ``repr``,
@@ -77,9 +70,9 @@ def _jsonable(value):
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(native(k)): _jsonable(v) for k, v in value.items()}
+        return {str(native(k)): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return repr(value)
 
 
@@ -546,7 +539,7 @@ class EvaluationReport:
             "history": self.history,
             "versions": _versions(),
         }
-        return _jsonable(metrics)
+        return jsonable(metrics)
 
     def __repr__(self):
         return (
@@ -554,3 +547,141 @@ class EvaluationReport:
             f"n_samples={self.n_samples}, n_errors={self.n_errors}, "
             f"n_classes={len(self.labels)})"
         )
+
+
+# The arrays a report and the plots (skmnist.plotting) both read: digits,
+# predictions, per-epoch histories. No drawing here, so that the plots import
+# them from this module and this module imports no plotting code.
+
+
+def native(value):
+    """A NumPy scalar as the Python scalar it holds; anything else unchanged."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def as_images(X, *, strict=False):
+    """View ``X`` as square grey images ``(n, h, w)``, or None if it is not.
+
+    Accepts ``(n, h, w)``, ``(n, h, w, 1)`` and flat rows ``(n, d)`` with ``d``
+    a perfect square (784 -> 28x28). With ``strict=True`` raise instead of
+    returning None.
+    """
+    if X is None:
+        return None
+    if hasattr(X, "tocsr") or hasattr(X, "toarray"):  # sparse
+        images = None
+    else:
+        try:
+            array = np.asarray(X)
+        except (TypeError, ValueError):
+            array = None
+        images = None
+        if array is not None and array.dtype.kind in "biuf":
+            if array.ndim == 4 and array.shape[-1] == 1:
+                images = array[..., 0]
+            elif array.ndim == 3:
+                images = array
+            elif array.ndim == 2 and array.shape[1] > 0:
+                side = math.isqrt(array.shape[1])
+                if side * side == array.shape[1]:
+                    images = array.reshape(array.shape[0], side, side)
+    if images is None and strict:
+        raise ValueError(
+            "images must be an array of shape (n_samples, height, width) or flat "
+            "rows (n_samples, side * side) such as (n_samples, 784); got "
+            f"{type(X).__name__} of shape {np.shape(X)}."
+        )
+    return images
+
+
+def prediction_confidence(y_proba, proba_labels, y_pred):
+    """``y_proba[i, column of y_pred[i]]`` (NaN for a label with no column)."""
+    index = {native(label): k for k, label in enumerate(proba_labels)}
+    columns = np.array([index.get(native(p), -1) for p in y_pred], dtype=int)
+    confidence = np.asarray(y_proba, dtype=float)[np.arange(len(y_pred)), columns]
+    confidence[columns < 0] = np.nan
+    return confidence
+
+
+def predict_with_proba(estimator, X):
+    """Predict on ``X``: labels, and probabilities when the estimator has them.
+
+    Returns ``(y_pred, y_proba, proba_labels)``; the last two are None unless
+    the estimator has both ``classes_`` and ``predict_proba``. One-row
+    probabilities squeezed to ``(n_classes,)`` by a wrapper are made 2-D.
+    """
+    y_pred = np.asarray(estimator.predict(X))
+    classes = getattr(estimator, "classes_", None)
+    if classes is None or not hasattr(estimator, "predict_proba"):
+        return y_pred, None, None
+    y_proba = np.asarray(estimator.predict_proba(X)).reshape(len(y_pred), -1)
+    return y_pred, y_proba, np.asarray(classes)
+
+
+# A history is a dict of metric name to one float per epoch, as Keras records
+# it (loss, accuracy, val_loss, val_accuracy). The report records one and the
+# loss-curve display draws one; both read it through as_history (a dict given
+# by the user) or find_history (a fitted estimator, Pipeline or search).
+
+# Nested searches and pipelines are followed this deep, no deeper.
+_MAX_DEPTH = 10
+
+
+def as_history(history):
+    """``history`` as a dict of str to list of float (a copy).
+
+    Raises :class:`TypeError` naming the type when ``history`` is not a
+    mapping, and :class:`ValueError` naming the metric whose values are not
+    numbers.
+    """
+    if not isinstance(history, Mapping):
+        raise TypeError(
+            "history must be a dict of metric name to per-epoch values; got "
+            f"{type(history).__name__}."
+        )
+    normalised = {}
+    for key, values in history.items():
+        try:
+            normalised[str(key)] = [float(v) for v in np.ravel(values)]
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"history[{key!r}] must hold numbers, one per epoch; got {values!r}."
+            ) from exc
+    return normalised
+
+
+def _own_history(estimator):
+    """The history an estimator itself records, or None.
+
+    ``history_`` (MNISTDenseClassifier, Keras) first, then scikit-learn
+    MLPClassifier's ``loss_curve_`` and ``validation_scores_``.
+    """
+    history = getattr(estimator, "history_", None)
+    if history is not None:
+        return as_history(history)
+    loss = getattr(estimator, "loss_curve_", None)
+    if loss is None:
+        return None
+    history = {"loss": loss}
+    scores = getattr(estimator, "validation_scores_", None)
+    if scores is not None:
+        history["val_accuracy"] = scores
+    return as_history(history)
+
+
+def find_history(estimator):
+    """The per-epoch history of an estimator, a Pipeline's last step or a search.
+
+    Returns None when there is none.
+    """
+    for _ in range(_MAX_DEPTH):
+        history = _own_history(estimator)
+        if history is not None:
+            return history
+        if hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+        elif hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        else:
+            return None
+    return None

@@ -258,7 +258,7 @@ def load_model(path):
             raise
         raise ValueError(f"{meta_path} is not a valid skmnist model: {exc}") from None
     if metadata.get("pipeline"):
-        from skmnist._streaming import MNISTPipeline
+        from skmnist.pipeline import MNISTPipeline
 
         return MNISTPipeline(steps)
     if len(steps) != 1:

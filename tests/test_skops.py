@@ -6,6 +6,7 @@ holds NumPy arrays and builtins, so skops trusts everything else already.
 
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -18,12 +19,14 @@ from skmnist import ImageFlattener, PixelScaler, make_mnist_pipeline
 # docs/deployment.rst, "Saving with skops".
 TRUSTED = [
     "skmnist._classifier.MNISTDenseClassifier",
-    "skmnist._streaming.MNISTPipeline",
     "skmnist.augmentation.RandomDistortion",
+    "skmnist.pipeline.MNISTPipeline",
     "skmnist.preprocessing.ImageFlattener",
     "skmnist.preprocessing.PixelScaler",
 ]
 SCALING_TYPES = TRUSTED[3:]
+# Where skmnist 0.2 defined MNISTPipeline: its files name this type.
+OLD_PIPELINE = "skmnist._streaming.MNISTPipeline"
 
 
 def _in_fresh_process(path, trusted, method, X, tmp_path):
@@ -88,3 +91,28 @@ def test_load_refuses_a_type_not_trusted(mnist, tmp_path):
     )
     with pytest.raises(UntrustedTypesFoundException, match="PixelScaler"):
         sio.load(path, trusted=["skmnist.preprocessing.ImageFlattener"])
+
+
+def test_files_naming_the_old_pipeline_module_still_load(mnist, tmp_path):
+    # A file that skmnist 0.2 wrote: the same schema, but MNISTPipeline
+    # recorded under its old module, trusted under its old name.
+    train, test = mnist
+    pipe = make_mnist_pipeline(epochs=1, hidden_layer_sizes=(16,), random_state=0)
+    pipe.fit(train.images[:500], train.target[:500])
+    new, old = tmp_path / "new.skops", tmp_path / "old.skops"
+    sio.dump(pipe, new)
+    with zipfile.ZipFile(new) as source, zipfile.ZipFile(old, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "schema.json":
+                moved = b'"__module__": "skmnist.pipeline"'
+                assert data.count(moved) == 1
+                data = data.replace(moved, b'"__module__": "skmnist._streaming"')
+            target.writestr(item, data)
+    old_trusted = sorted([OLD_PIPELINE, *TRUSTED[:2], *SCALING_TYPES])
+    assert sorted(sio.get_untrusted_types(file=old)) == old_trusted
+    loaded = sio.load(old, trusted=old_trusted)
+    assert type(loaded) is type(pipe)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(test.images[:50]), pipe.predict_proba(test.images[:50])
+    )

@@ -18,12 +18,12 @@ scikit-learn classifier, or with an
 """
 
 from skmnist.plotting._confusion_matrix import plot_confusion_matrix
-from skmnist.plotting._digit_functions import (
+from skmnist.plotting._digits import (
+    DigitGridDisplay,
     plot_digits,
     plot_misclassified,
     plot_sample_predictions,
 )
-from skmnist.plotting._digits import DigitGridDisplay
 from skmnist.plotting._loss_curve import LossCurveDisplay, plot_learning_curves
 from skmnist.plotting._search_heatmap import SearchHeatmapDisplay, plot_search_heatmap
 

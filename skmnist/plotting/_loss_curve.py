@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from skmnist._history import as_history, find_history
+from skmnist.evaluation import as_history, find_history
 from skmnist.plotting._base import new_figure
 
 # Above this many epochs the curves are drawn without a marker per epoch.

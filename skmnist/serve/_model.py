@@ -8,8 +8,7 @@ Only the fitted model's public attributes are read (``classes_``,
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from skmnist._digit_arrays import native
-from skmnist.evaluation import _jsonable
+from skmnist.evaluation import jsonable, native
 
 
 class ServedModel:
@@ -54,7 +53,7 @@ class ServedModel:
                 sum(c.size for c in coefs) + sum(b.size for b in intercepts)
             )
         card["params"] = {
-            key: _jsonable(value)
+            key: jsonable(value)
             for key, value in classifier.get_params(deep=False).items()
         }
         return card
