@@ -19,13 +19,14 @@ script; its figures are not the presets').
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 from pathlib import Path
 
 # The benchmarks' folder is on sys.path when this script runs.
-from compare import _cpu_name, _write_atomic
+from machine import machine_line
+
+from skmnist._io import atomic_write
 
 WORKER = r"""
 import json, resource, sys, time
@@ -75,10 +76,6 @@ ANCHORS = [
     ("Srivastava et al. 2014: dropout MLP", "about 99.0%", ""),
     ("Ciresan et al. 2010: deep MLP, elastic distortions, GPU", "99.65%", ""),
 ]
-
-
-def _machine():
-    return f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def _markdown(results, machine):
@@ -142,12 +139,12 @@ def main(argv=None):
             f"most confused: {result['most_confused']}",
             flush=True,
         )
-    machine = _machine()
+    machine = machine_line()
     table = _markdown(results, machine)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(args.out / "accuracy.md", table)
-    _write_atomic(
+    atomic_write(args.out / "accuracy.md", table)
+    atomic_write(
         args.out / "accuracy.json",
         json.dumps({"machine": machine, "results": results}, indent=2) + "\n",
     )

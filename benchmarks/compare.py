@@ -63,14 +63,17 @@ Markdown table and, with ``--out``, written to ``DIR/compare.json`` and
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from importlib import metadata, util
+from importlib import util
+
+# The benchmarks' folder is on sys.path when this script runs.
+from machine import describe_machine
+
+from skmnist._io import atomic_write
 
 SEED = 0
 HIDDEN = (256, 128)
@@ -542,39 +545,6 @@ def _import_lines(times):
     return [lines[0] + "."]
 
 
-def _cpu_name():
-    """The CPU's model name from /proc/cpuinfo, else what platform knows."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _machine():
-    cpu = _cpu_name()
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    versions = {}
-    for package in PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "usable_cores": usable,
-        "python": platform.python_version(),
-        "versions": versions,
-    }
-
-
 def _fmt(value, digits):
     return "n/a" if value is None else f"{value:.{digits}f}"
 
@@ -806,19 +776,6 @@ def _report(machine, config, results, skipped, gemm, imports):
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path, text):
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def _parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=None, help="timed epochs (5)")
@@ -916,7 +873,7 @@ def main(argv=None):
         "backends": backends,
         "seeds": [SEED + r for r in range(args.rounds)],
     }
-    machine = _machine()
+    machine = describe_machine(PACKAGES)
     report = _report(machine, config, results, skipped, gemm, imports)
     print(report)
     failed = [r for r in [*results, gemm] if "error" in r]
@@ -935,11 +892,11 @@ def main(argv=None):
             "gemm": gemm,
             "imports": imports,
         }
-        _write_atomic(
+        atomic_write(
             os.path.join(args.out, "compare.json"),
             json.dumps(document, indent=2) + "\n",
         )
-        _write_atomic(os.path.join(args.out, "compare.md"), report)
+        atomic_write(os.path.join(args.out, "compare.md"), report)
     return 1 if failed else 0
 
 

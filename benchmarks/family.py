@@ -28,10 +28,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from accuracy import _machine
-
 # The benchmarks' folder is on sys.path when this script runs.
-from compare import _write_atomic
+from machine import machine_line
+
+from skmnist._io import atomic_write
 
 WORKER = r"""
 import json, sys, time
@@ -136,12 +136,12 @@ def main(argv=None):
                 result = _run(dataset, args.stage, candidate, seed)
                 results.append(result)
                 print(json.dumps(result), flush=True)
-    machine = _machine()
+    machine = machine_line()
     table = _markdown(results, args.stage, machine)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(args.out / f"family_{args.stage}.md", table)
-    _write_atomic(
+    atomic_write(args.out / f"family_{args.stage}.md", table)
+    atomic_write(
         args.out / f"family_{args.stage}.json",
         json.dumps({"machine": machine, "results": results}, indent=2) + "\n",
     )
