@@ -362,3 +362,68 @@ def test_an_unfitted_model_is_refused():
 
     with pytest.raises(NotFittedError):
         create_app(make_mnist_pipeline())
+
+
+@pytest.fixture(scope="module")
+def server_url(served):
+    """A real uvicorn server of the served model on 127.0.0.1, in a thread."""
+    import threading
+
+    import uvicorn
+
+    from skmnist.cli._serve import _bind
+
+    model = served[0]
+    sock = _bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(create_app(model), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive(), "the server did not start"
+            thread.join(0.05)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def _urlopen(url, data=None, headers=None):
+    """(status, JSON) of a request that urllib sends whole, then reads."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+@pytest.mark.parametrize("length", ["declared", "chunked"])
+def test_body_over_5_mb_sent_whole_gets_the_413_over_a_socket(
+    served, server_url, length
+):
+    # urllib writes the whole body before reading the answer: closing on the
+    # first 5 MB would reset its connection ("Connection reset by peer")
+    # instead of answering 413.
+    _, _, images, _ = served
+    body = b"\x89PNG" + b"\0" * (6 * 2**20)
+    headers = {"Content-Type": "image/png"}
+    if length == "chunked":  # an iterable body: no Content-Length
+        body = [body[i : i + 2**16] for i in range(0, len(body), 2**16)]
+        headers["Transfer-Encoding"] = "chunked"
+    status, answer = _urlopen(f"{server_url}/api/predict", body, headers)
+    assert status == 413
+    assert "larger than 5 MB" in answer["error"]
+    # The server goes on serving.
+    pixels = json.dumps({"pixels": images[0].tolist()}).encode()
+    status, answer = _urlopen(
+        f"{server_url}/api/predict", pixels, {"Content-Type": "application/json"}
+    )
+    assert status == 200
+    assert set(answer["probabilities"]) == {str(k) for k in range(10)}
+    assert _urlopen(f"{server_url}/healthz") == (200, {"status": "ok"})

@@ -121,20 +121,40 @@ def _routes(served):
     ]
 
 
+#: The most bytes of a request body read before answering: a body over
+#: ``MAX_BODY_BYTES`` is read to its end (and dropped) up to this bound before
+#: the 413 goes out. Clients such as urllib and requests send the whole body
+#: before they read the answer; a server that closes while the body still
+#: arrives makes their side see "Connection reset by peer", never the 413.
+#: Past this bound the server stops reading, whatever the client then sees.
+MAX_DRAIN_BYTES = 64 * 2**20
+
+
 async def _read_body(request):
-    """The request body, or 413 as soon as it passes ``MAX_BODY_BYTES``."""
+    """The request body, or 413 when it is over ``MAX_BODY_BYTES``.
+
+    A body declared too large is not read when the client waits for
+    ``100 Continue`` (curl does: it reads the 413 instead of sending) or when
+    it is over ``MAX_DRAIN_BYTES``; any other too-large body is read to its
+    end, a chunk at a time and none kept, so the client reads the 413.
+    """
     too_large = RequestError(
         413, f"The body is larger than {MAX_BODY_BYTES // 2**20} MB."
     )
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BODY_BYTES:
-        raise too_large
+        waits = request.headers.get("expect", "").lower() == "100-continue"
+        if waits or int(length) > MAX_DRAIN_BYTES:
+            raise too_large
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise too_large
-        chunks.append(chunk)
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
+        elif size > MAX_DRAIN_BYTES:
+            break
+    if size > MAX_BODY_BYTES:
+        raise too_large
     return b"".join(chunks)
 
 
