@@ -36,6 +36,27 @@ def fitted_classifier(mnist_small):
     return MNISTDenseClassifier(epochs=3, random_state=0).fit(X_train, y_train)
 
 
+def relu_softmax_forward(coefs, intercepts, X):
+    """The class probabilities of a ReLU network with a softmax output.
+
+    Written out with NumPy, independently of skmnist._forward, as the tests'
+    one reference for what ``predict_proba`` computes from the fitted
+    ``coefs_`` and ``intercepts_``.
+    """
+    hidden = X
+    for W, b in zip(coefs[:-1], intercepts[:-1]):
+        hidden = np.maximum(hidden @ W + b, 0)
+    logits = hidden @ coefs[-1] + intercepts[-1]
+    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="session")
+def numpy_forward():
+    """:func:`relu_softmax_forward`, for test modules."""
+    return relu_softmax_forward
+
+
 @pytest.fixture
 def pyplot():
     """matplotlib.pyplot, closing every figure after the test."""

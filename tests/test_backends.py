@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -89,37 +90,59 @@ def test_fit_predict_save_load_on_jax(mnist_small, tmp_path):
     assert not result["tensorflow_imported"]
 
 
+def _run_pytest(args, env):
+    """``python -m pytest args`` in a new process; asserts its exit status 0."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc.stdout
+
+
+def _passed_on_jax(tmp_path, test_file, expression):
+    """Run ``test_file``'s tests selected by ``-k expression`` on JAX.
+
+    Returns the ids of the tests selected on the default backend (TensorFlow,
+    collected only) and of those that passed on JAX, as JUnit XML records
+    them: equal sets mean every selected test ran and passed, none skipped.
+    """
+    path = os.path.join(os.path.dirname(__file__), test_file)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env.pop("KERAS_BACKEND", None)
+    listed = _run_pytest(["--collect-only", path, "-k", expression], env)
+    selected = {line.split("::", 1)[1] for line in listed.splitlines() if "::" in line}
+    report = tmp_path / "junit.xml"
+    _run_pytest(
+        [path, "-k", expression, f"--junitxml={report}"],
+        {**env, "KERAS_BACKEND": "jax"},
+    )
+    passed = {
+        case.get("name")
+        for case in ElementTree.parse(report).iter("testcase")
+        # A failure, error or skip is a child element of its case.
+        if not {child.tag for child in case} & {"failure", "error", "skipped"}
+    }
+    return selected, passed
+
+
 @pytest.mark.skipif(
     not HAS_JAX, reason="jax is not installed (pip install 'skmnist[jax]')"
 )
-def test_network_fit_on_arrays_on_jax():
+def test_network_fit_on_arrays_on_jax(tmp_path):
     # The network's own fit (batches gathered in a compiled loop around Keras'
     # stateless train step) against Keras' fit: tests/test_keras.py's fit
     # tests, run again with KERAS_BACKEND=jax.
-    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    here = os.path.dirname(__file__)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += [os.path.join(here, "test_keras.py"), "-k", "network_fit", "-rs"]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    summary = proc.stdout.strip().splitlines()[-1]
-    assert " 12 passed" in f" {summary}" and "skipped" not in summary, summary
+    selected, passed = _passed_on_jax(tmp_path, "test_keras.py", "network_fit")
+    assert selected and passed == selected
 
 
 @pytest.mark.skipif(
     not HAS_JAX, reason="jax is not installed (pip install 'skmnist[jax]')"
 )
-def test_resuming_from_arrays_on_jax():
+def test_resuming_from_arrays_on_jax(tmp_path):
     # tests/test_seam.py's resuming tests, run again with KERAS_BACKEND=jax:
     # a loaded or pickled model continues exactly as the original, a failed
     # warm start leaves the arrays untouched (JAX may alias host memory and
     # donates its buffers), edited arrays are continued as edited.
-    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    here = os.path.dirname(__file__)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += [os.path.join(here, "test_seam.py"), "-rs"]
-    command += ["-k", "resume or interrupted or failed_warm or edited or 0_1"]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    summary = proc.stdout.strip().splitlines()[-1]
-    assert " 6 passed" in f" {summary}" and "skipped" not in summary, summary
+    expression = "resume or interrupted or failed_warm or edited or 0_1"
+    selected, passed = _passed_on_jax(tmp_path, "test_seam.py", expression)
+    assert selected and passed == selected

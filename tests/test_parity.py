@@ -185,7 +185,9 @@ def test_csv_logger_writes_one_row_per_epoch_inside_grid_search(mnist_small, tmp
     assert clone(clf).callbacks[0] is not logger
 
 
-def test_fitted_state_like_mlp_and_a_numpy_forward_pass(fitted_classifier, mnist_small):
+def test_fitted_state_like_mlp_and_a_numpy_forward_pass(
+    fitted_classifier, mnist_small, numpy_forward
+):
     _, _, X_test, _ = mnist_small
     clf = fitted_classifier
     assert [w.shape for w in clf.coefs_] == [(784, 256), (256, 128), (128, 10)]
@@ -198,12 +200,7 @@ def test_fitted_state_like_mlp_and_a_numpy_forward_pass(fitted_classifier, mnist
     assert clf.validation_scores_ is None and clf.best_validation_score_ is None
     assert clf.t_ == clf.n_iter_ * 3000
 
-    hidden = X_test
-    for W, b in zip(clf.coefs_[:-1], clf.intercepts_[:-1]):
-        hidden = np.maximum(hidden @ W + b, 0)
-    logits = hidden @ clf.coefs_[-1] + clf.intercepts_[-1]
-    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
-    proba /= proba.sum(axis=1, keepdims=True)
+    proba = numpy_forward(clf.coefs_, clf.intercepts_, X_test)
     np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=1e-5)
 
 

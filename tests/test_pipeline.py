@@ -2,6 +2,8 @@
 
 import numpy as np
 import pandas as pd
+import pytest
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
 
@@ -9,6 +11,8 @@ from skmnist import (
     ImageFlattener,
     MNISTDenseClassifier,
     PixelScaler,
+    _forward,
+    _rows,
     make_mnist_pipeline,
 )
 
@@ -80,3 +84,56 @@ def test_cross_validate_the_pipeline(mnist):
     )
     assert results["test_score"].shape == (3,)
     assert np.all(results["test_score"] > 0.6)
+
+
+@pytest.fixture(scope="module")
+def tiny_pipeline(mnist):
+    """A fitted 16-unit pipeline, shared read-only."""
+    train, _ = mnist
+    pipe = make_mnist_pipeline(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    return pipe.fit(train.images[:1000], train.target[:1000])
+
+
+def test_mnist_pipeline_is_a_pipeline_that_clones_as_itself(tiny_pipeline):
+    assert isinstance(tiny_pipeline, Pipeline)
+    copy = clone(tiny_pipeline)
+    assert type(copy) is type(tiny_pipeline)
+    assert copy.get_params().keys() == tiny_pipeline.get_params().keys()
+
+
+@pytest.mark.parametrize("model", ["pipeline", "classifier"])
+def test_chunked_predictions_equal_one_pass(tiny_pipeline, mnist, monkeypatch, model):
+    # MNISTPipeline (all its steps) and the classifier (its forward pass) both
+    # predict _rows.CHUNK_ROWS rows at a time: bounded memory, and the
+    # results of one pass.
+    _, test = mnist
+    X, y = test.images[:2500], test.target[:2500]
+    fitted = tiny_pipeline
+    if model == "classifier":
+        fitted, X = tiny_pipeline[-1], tiny_pipeline[:-1].transform(X)
+    whole = fitted.predict_proba(X)  # 2,500 rows: one pass
+    monkeypatch.setattr(_rows, "CHUNK_ROWS", 1000)  # 3 chunks, the last short
+    calls = []
+    logits = _forward.logits
+
+    def counted(rows, *args, **kwargs):
+        calls.append(len(rows))
+        return logits(rows, *args, **kwargs)
+
+    monkeypatch.setattr(_forward, "logits", counted)
+    proba = fitted.predict_proba(X)
+    assert calls == [1000, 1000, 500]
+    # Products of 1,000 and of 2,500 rows: equal to float32 rounding.
+    np.testing.assert_allclose(proba, whole, rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(fitted.predict(X), np.argmax(proba, axis=1))
+    log_proba = fitted.predict_log_proba(X)
+    np.testing.assert_allclose(np.exp(log_proba), proba, rtol=1e-4, atol=1e-6)
+    assert fitted.score(X, y) == pytest.approx(np.mean(fitted.predict(X) == y))
+    # DataFrames are cut into chunks by position too.
+    rows = np.asarray(X).reshape(len(X), -1)
+    frame = pd.DataFrame(rows, columns=[f"pixel{i}" for i in range(784)])
+    calls.clear()
+    with pytest.warns(UserWarning, match="fitted without feature names"):
+        chunked = fitted.predict_proba(frame)
+    assert calls == [1000, 1000, 500]
+    np.testing.assert_allclose(chunked, proba, rtol=1e-5, atol=1e-7)

@@ -5,7 +5,10 @@ For arbitrary input, every public entry point either returns a correct result
 files) with one of our or scikit-learn's validation messages, naming the
 problem. Never another exception type (IndexError, ZeroDivisionError, numpy's
 AxisError, an overflow RuntimeWarning, which these tests turn into an error)
-and never a silent NaN in the output.
+and never a silent NaN in the output. Each test also proves that its valid
+branch ran: ``@proves_branches`` fails it when no example reached the end of
+the branch that checks a result (``checked()``), so a test cannot pass on
+rejections alone.
 
 Hypothesis' example database is disabled (``database=None``): no failing
 examples are stored in the repository, and the known bugs are pinned by
@@ -14,13 +17,15 @@ fresh temporary folder (``tempfile``), because ``tmp_path`` is shared by all
 the examples of one test.
 """
 
+import functools
 import gzip
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -99,6 +104,36 @@ def assert_validation_error(exc):
     assert any(known in message for known in KNOWN_MESSAGES), (
         f"unexpected {type(exc).__name__} message: {message!r}"
     )
+
+
+# A property test either checks a result or checks the error that rejected
+# its input. One whose every example was rejected would pass without checking
+# a single result: @proves_branches runs all the examples of a test, then
+# fails unless each named branch was reached (checked(name)) at least once.
+_REACHED = Counter()
+
+
+def checked(branch="result"):
+    """Record that this example's ``branch`` ran to its end."""
+    event(f"checked {branch}")
+    _REACHED[branch] += 1
+
+
+def proves_branches(*branches):
+    """Fail the (hypothesis) test unless each of ``branches`` was checked."""
+    branches = branches or ("result",)
+
+    def decorate(test):
+        @functools.wraps(test)
+        def run(*args, **kwargs):
+            _REACHED.clear()
+            test(*args, **kwargs)
+            missed = [b for b in branches if not _REACHED[b]]
+            assert not missed, f"no example reached {missed}: {dict(_REACHED)}"
+
+        return run
+
+    return decorate
 
 
 # ---------------------------------------------------------------------------
@@ -218,6 +253,7 @@ def check_scaler_output(scaler, X, Xt, clip=False):
         np.testing.assert_allclose(back, X64, rtol=0, atol=atol)
 
 
+@proves_branches()
 @FUZZ
 @given(X=any_images)
 @example(X=np.array([[1e300, -1e300]]))
@@ -234,8 +270,10 @@ def test_pixel_scaler_on_arbitrary_arrays(X):
     # With the auto range, all of the training data lies inside it.
     tol = tolerance(scaler.data_min_, scaler.data_max_)
     assert np.all((Xt >= -tol) & (Xt <= 1 + tol))
+    checked()
 
 
+@proves_branches()
 @FUZZ
 @given(
     low=st.floats(),
@@ -244,6 +282,9 @@ def test_pixel_scaler_on_arbitrary_arrays(X):
     clip=st.booleans(),
 )
 @example(low=0.0, high=np.inf, fractions=np.full((1, 1), 255, np.uint8), clip=False)
+@example(
+    low=0.0, high=255.0, fractions=np.arange(6, dtype=np.uint8).reshape(2, 3), clip=True
+)
 def test_pixel_scaler_explicit_range(low, high, fractions, clip):
     """pixel_range=(low, high) on training data spread over [low, high]."""
     with np.errstate(over="ignore", invalid="ignore"):  # building X, not testing
@@ -260,8 +301,10 @@ def test_pixel_scaler_explicit_range(low, high, fractions, clip):
         return
     assert (scaler.data_min_, scaler.data_max_) == (low, high)
     check_scaler_output(scaler, X, Xt, clip=clip)
+    checked()
 
 
+@proves_branches()
 @FUZZ
 @given(X_fit=nonempty_pixel_arrays, X=any_images)
 def test_pixel_scaler_transform_new_data(X_fit, X):
@@ -283,6 +326,7 @@ def test_pixel_scaler_transform_new_data(X_fit, X):
         scaler.data_max_ - scaler.data_min_
     )
     np.testing.assert_allclose(Xt, expected, rtol=4 * EPS32, atol=4 * EPS32)
+    checked()
 
 
 @pytest.mark.parametrize("value", [1e39, -1e300, np.finfo(np.float64).max])
@@ -326,6 +370,7 @@ def test_pixel_scaler_rejects_images_without_pixels(shape):
 # ---------------------------------------------------------------------------
 
 
+@proves_branches()
 @FUZZ
 @given(X=any_images)
 def test_image_flattener_on_arbitrary_arrays(X):
@@ -343,12 +388,16 @@ def test_image_flattener_on_arbitrary_arrays(X):
     back = flattener.inverse_transform(Xt)
     assert back.shape == X.shape
     np.testing.assert_array_equal(back, X)
+    checked()
 
 
+@proves_branches("transform", "inverse_transform")
 @FUZZ
 @given(X_fit=any_images, X=any_images)
 # An object NaN, which is not equal to itself (found by Hypothesis in CI).
 @example(X_fit=np.zeros((1, 1), np.uint8), X=np.array([[np.nan]], dtype=object))
+# Rows, so that X can be transformed and inverse-transformed (both branches).
+@example(X_fit=np.zeros((2, 4), np.uint8), X=np.arange(4, dtype=np.uint8)[None])
 def test_image_flattener_transform_and_inverse_other_arrays(X_fit, X):
     try:
         flattener = ImageFlattener().fit(X_fit)
@@ -362,6 +411,7 @@ def test_image_flattener_transform_and_inverse_other_arrays(X_fit, X):
     else:
         assert X.shape[1:] == X_fit.shape[1:]
         np.testing.assert_array_equal(Xt, X.reshape(X.shape[0], -1))
+        checked("transform")
     try:
         images = flattener.inverse_transform(X)
     except (ValueError, TypeError) as exc:
@@ -375,6 +425,7 @@ def test_image_flattener_transform_and_inverse_other_arrays(X_fit, X):
             assert all(a is b for a, b in zip(restored.flat, X.flat))
         else:
             np.testing.assert_array_equal(restored, X)
+        checked("inverse_transform")
 
 
 # ---------------------------------------------------------------------------
@@ -392,6 +443,7 @@ def check_one_hot(encoder, y, Y):
     assert np.all(back == y), (back, y)
 
 
+@proves_branches()
 @FUZZ
 @given(y=st.one_of(label_arrays(), arbitrary_arrays()))
 @example(y=np.array([1.0, np.nan]))
@@ -405,8 +457,10 @@ def test_one_hot_label_encoder_on_arbitrary_labels(y):
         return
     np.testing.assert_array_equal(encoder.classes_, np.unique(y))
     check_one_hot(encoder, y, Y)
+    checked()
 
 
+@proves_branches()
 @FUZZ
 @given(y_fit=label_arrays(), y=label_arrays())
 @example(y_fit=np.array([1, 2]), y=np.array([np.nan]))
@@ -423,8 +477,10 @@ def test_one_hot_label_encoder_transform_other_labels(y_fit, y):
         assert_validation_error(exc)
         return
     check_one_hot(encoder, y, Y)
+    checked()
 
 
+@proves_branches()
 @FUZZ
 @given(
     classes=st.one_of(label_arrays(), st.lists(st.integers(0, 5), max_size=4)),
@@ -432,6 +488,7 @@ def test_one_hot_label_encoder_transform_other_labels(y_fit, y):
 )
 @example(classes=[], y=np.array([1]))
 @example(classes=np.array([np.nan, 1.0]), y=np.array([1]))
+@example(classes=[0, 1, 2], y=np.array([2, 0, 1]))
 def test_one_hot_label_encoder_given_classes(classes, y):
     encoder = OneHotLabelEncoder(classes=classes)
     try:
@@ -441,6 +498,7 @@ def test_one_hot_label_encoder_given_classes(classes, y):
         return
     np.testing.assert_array_equal(encoder.classes_, np.asarray(classes))
     check_one_hot(encoder, y, Y)
+    checked()
 
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
@@ -505,12 +563,18 @@ def random_content():
 FILE_MODES = st.sampled_from(["valid", "gzip", "raw_gz_name", "raw"])
 
 
+@proves_branches()
 @FILE_FUZZ
 @given(
     modes=st.lists(FILE_MODES, min_size=4, max_size=4).filter(
         lambda modes: modes != ["valid"] * 4
     ),
     contents=st.lists(random_content(), min_size=4, max_size=4),
+)
+# Bytes that happen to be valid IDX files, gzipped and uncompressed.
+@example(
+    modes=["gzip", "raw", "valid", "valid"],
+    contents=[gzip.decompress(valid_file(stem)) for stem in STEMS[:2]] + [b"", b""],
 )
 def test_idx_reader_on_arbitrary_bytes(modes, contents):
     with tempfile.TemporaryDirectory() as tmp:
@@ -533,6 +597,7 @@ def test_idx_reader_on_arbitrary_bytes(modes, contents):
     assert bunch.data.dtype == np.uint8 and bunch.data.shape[1] == 784
     assert bunch.target.shape == (bunch.data.shape[0],)
     assert bunch.target.max(initial=0) <= 9
+    checked()
 
 
 INT32 = st.integers(-(2**31), 2**31 - 1)
@@ -547,6 +612,7 @@ def expected_body_problem(count, item_size, body_size):
     return None
 
 
+@proves_branches()
 @FILE_FUZZ
 @given(
     magic=st.one_of(st.just(2051), INT32),
@@ -557,6 +623,16 @@ def expected_body_problem(count, item_size, body_size):
     body_delta=st.one_of(st.just(0), st.integers(-800, 800)),
     labels_match=st.booleans(),
     compress=st.booleans(),
+)
+@example(
+    magic=2051,
+    count=2,
+    rows=28,
+    cols=28,
+    header_size=16,
+    body_delta=0,
+    labels_match=True,
+    compress=True,
 )
 def test_idx_images_header_fuzz(
     magic, count, rows, cols, header_size, body_delta, labels_match, compress
@@ -604,8 +680,10 @@ def test_idx_images_header_fuzz(
     assert not problems, f"expected an error about {problems}"
     assert bunch.data.shape == (count, 784)
     np.testing.assert_array_equal(bunch.data, 0)
+    checked()
 
 
+@proves_branches()
 @FILE_FUZZ
 @given(
     magic=st.one_of(st.just(2049), INT32),
@@ -614,6 +692,7 @@ def test_idx_images_header_fuzz(
     body=st.binary(max_size=8),
     compress=st.booleans(),
 )
+@example(magic=2049, count=2, header_size=8, body=b"\x03\x07", compress=False)
 def test_idx_labels_header_fuzz(magic, count, header_size, body, compress):
     """Labels file with random header fields and body, next to 2 valid images."""
     content = idx_bytes(magic, count, b"")[:header_size]
@@ -644,3 +723,4 @@ def test_idx_labels_header_fuzz(magic, count, header_size, body, compress):
             return
     assert problem is None, f"expected an error about {problem!r}"
     np.testing.assert_array_equal(bunch.target, np.frombuffer(body, np.uint8))
+    checked()

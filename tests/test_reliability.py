@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from skmnist import MNISTDenseClassifier, _rows
+from skmnist import MNISTDenseClassifier
 
 SMALL = dict(hidden_layer_sizes=(32,), epochs=3, random_state=0)
 
@@ -135,21 +135,3 @@ def test_predict_from_four_threads_equals_sequential(fitted_classifier, mnist):
     # kernel path than a lone call: equal to float32 rounding, not bitwise.
     for got, want in zip(results, expected):
         _assert_same_predictions(got, want)
-
-
-def test_chunked_prediction_equals_one_call(fitted_classifier, mnist, monkeypatch):
-    _, test = mnist
-    X = test.data[:5000].astype(np.float32) / 255
-    whole = fitted_classifier.predict_proba(X)
-    # Chunks of 2,048 rows: 3 chunks for 5,000 rows.
-    monkeypatch.setattr(_rows, "CHUNK_ROWS", 2048)
-    _assert_same_predictions(fitted_classifier.predict_proba(X), whole)
-    np.testing.assert_allclose(
-        np.exp(fitted_classifier.predict_log_proba(X)), whole, rtol=1e-4, atol=1e-6
-    )
-    # DataFrames are cut into chunks by position too.
-    import pandas as pd
-
-    frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(784)])
-    with pytest.warns(UserWarning, match="fitted without feature names"):
-        _assert_same_predictions(fitted_classifier.predict_proba(frame), whole)
