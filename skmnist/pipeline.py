@@ -80,21 +80,21 @@ class MNISTPipeline(Pipeline):
 #: Named classifier configurations for :func:`make_mnist_pipeline`.
 #:
 #: ``"default"``: the classifier's defaults (256-128, a cosine learning-rate
-#: decay) with dropout 0.2, 12 epochs on lightly distorted training images:
-#: 98.60% test accuracy in 30 to 36 s on 2 CPU cores (98.9% in 18 s on JAX).
+#: decay) with dropout 0.2, 12 epochs on lightly distorted training images.
 #:
 #: ``"fashion-mnist"``: the default network without augmentation, 20 epochs.
 #: The default's distortions are tuned to handwriting and cost accuracy on
-#: clothing: on a validation split of Fashion-MNIST's training set (54,000 +
-#: 6,000 images) they scored 88.40% against 90.37% without them. On the
-#: test set, three seeds: 89.63% to 89.96% (``benchmarks/results/family_test.md``).
+#: clothing, so they were dropped for Fashion-MNIST after comparing the
+#: configurations on a validation split of its training set.
 #:
 #: ``"best-dense"``: the most accurate dense network we train on 2 CPU cores
 #: in 15 minutes: 1024-1024 units, dropout, random shifts, rotations,
 #: scalings and elastic distortions of every training image, a cosine
-#: learning-rate decay, 100 epochs; 99.45% test accuracy in 639 s with
-#: ``KERAS_BACKEND=jax``, 99.41% in 964 s with TensorFlow (see the README's
-#: accuracy table and ``benchmarks/accuracy.py``).
+#: learning-rate decay, 100 epochs.
+#:
+#: Their test accuracies and fit times are measured by ``benchmarks/accuracy.py``
+#: and ``benchmarks/family.py``, and recorded in ``benchmarks/results/``
+#: (``accuracy.md``, ``family_validation.md``, ``family_test.md``).
 PRESETS = {
     "default": {
         "dropout": 0.2,
@@ -162,17 +162,13 @@ def make_mnist_pipeline(preset="default", **classifier_params):
         Named classifier configuration (see ``skmnist.pipeline.PRESETS``).
         ``"default"`` is the classifier's defaults with dropout 0.2, trained
         12 epochs on lightly distorted images (shifts of up to 1 pixel,
-        rotations of up to 5 degrees, scalings of up to 5%): 98.6% test
-        accuracy in 30 to 36 s on 2 CPU cores. ``"fashion-mnist"`` is the
-        same network trained 20 epochs on the images as they are: the
-        distortions, tuned to handwriting, cost accuracy on clothing (on a
-        validation split of Fashion-MNIST's training set, 88.40% with them,
-        90.37% without; 89.63% to 89.96% on the test set with three seeds;
-        see :func:`preset_for_dataset`).
-        ``"best-dense"`` trains a 1024-1024 network on
-        shifted, rotated, scaled and elastically distorted images for 100
-        epochs: 99.45% in 10.7 minutes with ``KERAS_BACKEND=jax``, 99.41% in
-        16 minutes with TensorFlow.
+        rotations of up to 5 degrees, scalings of up to 5%).
+        ``"fashion-mnist"`` is the same network trained 20 epochs on the
+        images as they are: the distortions, tuned to handwriting, cost
+        accuracy on clothing (see :func:`preset_for_dataset`).
+        ``"best-dense"`` trains a 1024-1024 network on shifted, rotated,
+        scaled and elastically distorted images for 100 epochs. Their
+        accuracies and fit times are in the README ("Accuracy and speed").
 
     **classifier_params
         Parameters of :class:`~skmnist.MNISTDenseClassifier`, e.g.
