@@ -56,14 +56,26 @@ def _schedules():
     return sorted(options.options)
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def _checked(convert, accept, expected):
+    """An argparse type: ``convert(text)``, refused unless ``accept`` holds."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = _checked(int, lambda value: value >= 1, "a positive integer")
+_fraction = _checked(float, lambda value: 0 <= value < 1, "a number in [0, 1)")
+_positive_float = _checked(
+    float, lambda value: 0 < value < float("inf"), "a positive number"
+)
 
 
 def int_list(text):
@@ -74,26 +86,6 @@ def int_list(text):
             f"expected comma-separated positive integers such as 256,128; got {text!r}"
         ) from None
     return values
-
-
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
-
-
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def add_model_options(parser, *, preset_default="default"):
