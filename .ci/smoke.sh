@@ -54,8 +54,9 @@ fi
 echo "smoke: Python $("$python" -c 'import sys; print(sys.version.split()[0])')" \
     "($python), the newest of $versions on this machine"
 
-# The virtual environment stays, like .ci-venv, until the next run: removing
-# its thousands of files took 106 s on this busy machine. The rest goes.
+# The virtual environment stays until the next run, like .ci-venv, so a fresh
+# CI machine never pays for removing its thousands of files (106 s on a busy
+# machine); the rest goes.
 venv=$src/.ci-smoke-venv
 work=$(mktemp -d "${TMPDIR:-/tmp}/skmnist-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -64,7 +65,9 @@ trap 'rm -rf "$work"' EXIT
 # egg-info of an earlier build ends up in the wheel.
 mkdir "$work/src" "$work/run"
 git ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' file; do [[ -e $file ]] && printf '%s\0' "$file"; done |
+    while IFS= read -r -d '' file; do
+        if [[ -e $file ]]; then printf '%s\0' "$file"; fi
+    done |
     tar --null -T - -cf - | tar -xf - -C "$work/src"
 python3 -m pip wheel --quiet --no-deps "$work/src" -w "$work/dist"
 wheel=$(echo "$work"/dist/skmnist-*.whl)
