@@ -77,8 +77,10 @@ def _target_indices(target, classifier, logits):
             f"target must be None, 'runner_up', a label of classes_ or an array "
             f"of {n} labels (one per sample); got shape {target.shape}."
         )
-    index = {label.item() if hasattr(label, "item") else label: k
-             for k, label in enumerate(classes)}
+    index = {
+        label.item() if hasattr(label, "item") else label: k
+        for k, label in enumerate(classes)
+    }
     columns = [index.get(t.item() if hasattr(t, "item") else t, -1) for t in target]
     columns = np.asarray(columns, dtype=np.intp)
     if np.any(columns < 0):
@@ -113,7 +115,9 @@ def _integrated_gradients(rows, network, weights, n_steps):
         first = alphas[:, None, None] * xw[None] + b0
         first = first.reshape(-1, xw.shape[1])
         w_steps = np.broadcast_to(w, (n_steps, *w.shape)).reshape(-1, w.shape[1])
-        _, grad = _forward.first_layer_gradient(first, coefs, intercepts, activation, w_steps)
+        _, grad = _forward.first_layer_gradient(
+            first, coefs, intercepts, activation, w_steps
+        )
         mean = grad.reshape(n_steps, len(x), -1).mean(axis=0)
         out[start : start + per_batch] = x * (mean @ W0.T)
     return out
