@@ -360,3 +360,162 @@ def test_images_of_the_wrong_size_are_refused_naming_x():
         pixel_attributions(pipe, np.zeros((2, 27, 27), np.uint8))
     with pytest.raises(ValueError, match="Input X contains NaN"):
         pixel_attributions(clf, np.full((1, 784), np.nan))
+
+
+# The Displays: the artists drawn.
+
+
+@pytest.fixture
+def digits_pipeline():
+    """A hand-made relu network in a pipeline, and 12 raw test-like digits."""
+    rng = np.random.RandomState(3)
+    raw = (rng.rand(12, 28, 28) * 255).astype(np.uint8)
+    raw[:, :, :8] = 0
+    clf = make_network((784, 16, 10), activation="relu", dtype=np.float32)
+    pipe = make_pipeline(PixelScaler().fit(raw), ImageFlattener().fit(raw), clf)
+    return pipe, raw
+
+
+def _is_symmetric_diverging(image):
+    return image.norm.vmin == -image.norm.vmax and image.get_cmap().name == "RdBu_r"
+
+
+def test_attribution_display_draws_digits_and_symmetric_maps(pyplot, digits_pipeline):
+    from skmnist.plotting import AttributionDisplay
+
+    pipe, raw = digits_pipeline
+    y = pipe.predict(raw)
+    y[[1, 4]] = (y[[1, 4]] + 1) % 10  # two errors
+    display = AttributionDisplay.from_estimator(pipe, raw, y, n_images=5, n_cols=5)
+    assert display.axes_.shape == (3, 5)
+    assert len(display.images_) == 10
+    assert all(_is_symmetric_diverging(image) for image in display.images_)
+    result = pixel_attributions(pipe, raw[:5])
+    runner_up = pixel_attributions(pipe, raw[:5], target="runner_up")
+    for k in range(5):
+        digit_ax, map_ax, rival_ax = display.axes_[:, k]
+        np.testing.assert_allclose(
+            digit_ax.get_images()[0].get_array(), result.images[k]
+        )
+        np.testing.assert_allclose(
+            map_ax.get_images()[0].get_array(), result.attributions[k]
+        )
+        np.testing.assert_allclose(
+            rival_ax.get_images()[0].get_array(), runner_up.attributions[k]
+        )
+        # The two maps of a digit share one scale: the larger magnitude.
+        m = max(
+            np.abs(result.attributions[k]).max(),
+            np.abs(runner_up.attributions[k]).max(),
+        )
+        assert map_ax.get_images()[0].norm.vmax == pytest.approx(m)
+        assert map_ax.get_title() == f"for {result.target[k]}"
+        assert rival_ax.get_title() == f"for {runner_up.target[k]}"
+    titles = [ax.get_title() for ax in display.axes_[0]]
+    assert titles[1].startswith(f"true {y[1]} / pred {result.target[1]} (")
+    assert display.axes_[0, 1].title.get_color() == "#d62728"
+    assert titles[0].startswith(f"pred {result.target[0]} (")
+    assert [ax.get_ylabel() for ax in display.axes_[:, 0]] == [
+        "input",
+        "predicted",
+        "runner-up",
+    ]
+    assert display.figure_.get_suptitle().startswith("Integrated gradients (32 steps)")
+
+
+def test_attribution_display_shows_the_most_confident_errors_against_the_truth(
+    pyplot, digits_pipeline
+):
+    from skmnist.plotting import AttributionDisplay
+
+    pipe, raw = digits_pipeline
+    proba = pipe.predict_proba(raw)
+    y = pipe.predict(raw)
+    wrong = np.array([2, 5, 9])
+    y[wrong] = (y[wrong] + 3) % 10
+    display = AttributionDisplay.from_estimator(
+        pipe, raw, y, versus="true", select="misclassified", n_images=2
+    )
+    expected = wrong[np.argsort(-proba[wrong].max(axis=1))][:2]
+    np.testing.assert_array_equal(display.labels, y[expected])
+    np.testing.assert_array_equal(display.versus, y[expected])
+    truth = pixel_attributions(pipe, raw[expected], target=y[expected])
+    np.testing.assert_allclose(display.versus_attributions, truth.attributions)
+    assert display.axes_[2, 0].get_ylabel() == "true class"
+    assert display.figure_.get_suptitle().startswith("Most confident errors")
+
+
+def test_attribution_display_without_versus_and_into_given_axes(pyplot):
+    from skmnist.plotting import AttributionDisplay
+
+    fig, (left, right) = pyplot.subplots(1, 2)
+    images = np.random.RandomState(0).rand(3, 28, 28)
+    display = AttributionDisplay(images, images - 0.5, target=[1, 2, 3]).plot(
+        ax=right, n_cols=2
+    )
+    assert display.figure_ is fig and display.axes_.shape == (4, 2)
+    assert not right.axison and left.axison
+    assert len(display.images_) == 3
+    assert not display.axes_[2, 1].axison  # past the last digit: blank
+
+
+def test_attribution_display_bad_input(digits_pipeline):
+    from skmnist.plotting import AttributionDisplay
+
+    pipe, raw = digits_pipeline
+    with pytest.raises(ValueError, match="need y"):
+        AttributionDisplay.from_estimator(pipe, raw, versus="true")
+    with pytest.raises(ValueError, match="versus must be"):
+        AttributionDisplay.from_estimator(pipe, raw, versus="best")
+    with pytest.raises(ValueError, match="n_images must be a positive int"):
+        AttributionDisplay.from_estimator(pipe, raw, n_images=0)
+    with pytest.raises(TypeError, match="estimator must be"):
+        AttributionDisplay.from_estimator(LogisticRegression(), raw)
+    with pytest.raises(ValueError, match="attributions has shape"):
+        AttributionDisplay(np.zeros((2, 28, 28)), np.zeros((2, 27, 27)), target=[1, 2])
+    with pytest.raises(ValueError, match="target must have one entry per image"):
+        AttributionDisplay(np.zeros((2, 28, 28)), np.zeros((2, 28, 28)), target=[1])
+
+
+def test_weights_display_draws_units_by_norm_or_as_given(pyplot):
+    from skmnist.plotting import WeightsDisplay
+
+    clf = make_network((784, 20, 10), dtype=np.float32)
+    norms = np.linalg.norm(clf.coefs_[0], axis=0)
+    display = WeightsDisplay.from_estimator(clf, n_units=6, n_cols=3)
+    top = np.argsort(-norms)[:6]
+    assert display.axes_.shape == (2, 3)
+    assert [ax.get_title() for ax in display.axes_.flat] == [f"unit {u}" for u in top]
+    for image, unit in zip(display.images_, top):
+        np.testing.assert_array_equal(
+            image.get_array(), clf.coefs_[0][:, unit].reshape(28, 28)
+        )
+    # One symmetric norm for all, the largest magnitude shown, and its bar.
+    m = np.abs(clf.coefs_[0][:, top]).max()
+    assert all(_is_symmetric_diverging(image) for image in display.images_)
+    assert display.images_[0].norm.vmax == pytest.approx(m)
+    assert display.colorbar_ is not None
+    chosen = WeightsDisplay.from_estimator(clf, units=[4, 0])
+    assert [ax.get_title() for ax in chosen.axes_.flat] == ["unit 4", "unit 0"]
+    # Without hidden layers, the units are the classes.
+    output = WeightsDisplay.from_estimator(
+        make_network((784, 3), classes=["a", "b", "c"])
+    )
+    assert sorted(ax.get_title() for ax in output.axes_.flat) == [
+        "class a",
+        "class b",
+        "class c",
+    ]
+
+
+def test_weights_display_bad_input():
+    from skmnist.plotting import WeightsDisplay
+
+    clf = make_network((784, 20, 10))
+    for units in ([20], [-1], [[1, 2]], [1.5]):
+        with pytest.raises(ValueError, match=r"units must be a 1-D array .*\[0, 20\)"):
+            WeightsDisplay.from_estimator(clf, units=units)
+    with pytest.raises(ValueError, match="n_units must be a positive int"):
+        WeightsDisplay.from_estimator(clf, n_units=0)
+    with pytest.raises(NotFittedError):
+        WeightsDisplay.from_estimator(MNISTDenseClassifier())
