@@ -70,7 +70,7 @@ def _write_report(model, test, out, *, fit_time=None):
         f"({report.to_dict()['n_errors']} errors in {len(test.target)} images)"
     )
     print(report.classification_report)
-    written = save_report(report, out)
+    written = save_report(report, out, estimator=model)
     return report, written
 
 

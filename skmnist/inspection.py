@@ -60,6 +60,13 @@ def network_of(estimator):
     return estimator, None
 
 
+def explainable(estimator):
+    """Whether :func:`pixel_attributions` takes ``estimator`` (its type only)."""
+    if isinstance(estimator, Pipeline):
+        estimator = estimator.steps[-1][1]
+    return isinstance(estimator, MNISTDenseClassifier)
+
+
 def _target_indices(target, classifier, logits):
     """Column of ``classes_`` of each sample's target class."""
     n, classes = len(logits), classifier.classes_

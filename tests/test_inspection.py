@@ -519,3 +519,39 @@ def test_weights_display_bad_input():
         WeightsDisplay.from_estimator(clf, n_units=0)
     with pytest.raises(NotFittedError):
         WeightsDisplay.from_estimator(MNISTDenseClassifier())
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_report_explains_the_most_confident_errors(tmp_path, digits_pipeline):
+    from skmnist.evaluation import EvaluationReport
+    from skmnist.report import save_report
+
+    pipe, raw = digits_pipeline
+    y = pipe.predict(raw)
+    y[[0, 3, 7]] = (y[[0, 3, 7]] + 1) % 10
+    report = EvaluationReport.from_estimator(pipe, raw, y, images=raw)
+    paths = save_report(report, tmp_path, estimator=pipe)
+    png = open(paths["attributions.png"], "rb").read()
+    assert png.startswith(b"\x89PNG")
+    page = open(paths["report.html"]).read()
+    assert "The most confident errors, explained" in page
+    # Without an estimator, or with one that is not ours: no such figure.
+    assert "attributions.png" not in save_report(report, tmp_path / "plain")
+    other = LogisticRegression(max_iter=20).fit(raw.reshape(12, -1) / 255, y)
+    assert "attributions.png" not in save_report(
+        report, tmp_path / "other", estimator=other
+    )
+
+
+def test_the_report_figure_is_the_display_of_the_errors(pyplot, digits_pipeline):
+    from skmnist.evaluation import EvaluationReport
+    from skmnist.report import _figures
+
+    pipe, raw = digits_pipeline
+    y = pipe.predict(raw)
+    y[[0, 3, 7]] = (y[[0, 3, 7]] + 1) % 10
+    report = EvaluationReport.from_estimator(pipe, raw, y, images=raw)
+    fig = _figures(report, pipe)["attributions"]
+    axes = [ax for ax in fig.axes if ax.get_images()]
+    assert len(axes) == 9  # 3 errors: digit, predicted and true-class maps
+    assert fig.get_suptitle().startswith("Most confident errors")

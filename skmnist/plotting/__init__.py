@@ -20,7 +20,7 @@ scikit-learn classifier, or with an
 :class:`~skmnist.evaluation.EvaluationReport` (``report=``).
 """
 
-from skmnist.plotting._attribution import AttributionDisplay, WeightsDisplay
+from skmnist.plotting._attribution import AttributionDisplay
 from skmnist.plotting._confusion_matrix import plot_confusion_matrix
 from skmnist.plotting._digit_functions import (
     plot_digits,
@@ -30,6 +30,7 @@ from skmnist.plotting._digit_functions import (
 from skmnist.plotting._digits import DigitGridDisplay
 from skmnist.plotting._loss_curve import LossCurveDisplay, plot_learning_curves
 from skmnist.plotting._search_heatmap import SearchHeatmapDisplay, plot_search_heatmap
+from skmnist.plotting._weights import WeightsDisplay
 
 __all__ = [
     "AttributionDisplay",

@@ -1,8 +1,9 @@
-"""What the network sees: AttributionDisplay and WeightsDisplay.
+"""Digits beside their pixel attributions: AttributionDisplay.
 
-The maps are drawn with a diverging colour map (``"RdBu_r"``: red positive,
-blue negative, white zero) under a symmetric norm ``[-m, m]``, so zero is
-always white and a colour means the same sign everywhere.
+The maps (here and in :mod:`skmnist.plotting._weights`) are drawn with a
+diverging colour map (``"RdBu_r"``: red positive, blue negative, white zero)
+under a symmetric norm ``[-m, m]``, so zero is always white and a colour means
+the same sign everywhere.
 """
 
 import math
@@ -80,6 +81,73 @@ def _square(values, name):
         f"{name} must be square images (n, h, w) or rows of side * side values; "
         f"got shape {values.shape}."
     )
+
+
+def _check_choices(versus, select, n_images, n_cols):
+    """The errors of AttributionDisplay.from_estimator's choices."""
+    if versus is not None and versus not in _VERSUS:
+        raise ValueError(f"versus must be 'runner_up', 'true' or None; got {versus!r}.")
+    if select not in _SELECT:
+        raise ValueError(f"select must be 'first' or 'misclassified'; got {select!r}.")
+    if not isinstance(n_images, Integral) or n_images < 1:
+        raise ValueError(f"n_images must be a positive int; got {n_images!r}.")
+    _check_n_cols(n_cols)
+
+
+def _check_y(y, X, *, needed):
+    """y as a 1-D array of one label per sample of X (or None if not needed)."""
+    from sklearn.utils.validation import _num_samples
+
+    if y is None:
+        if needed:
+            raise ValueError("versus='true' and select='misclassified' need y.")
+        return None
+    y, n = np.asarray(y), _num_samples(X)
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(f"y has shape {y.shape} for {n} samples of X.")
+    return y
+
+
+def _rows_to_show(estimator, X, y, select, n_images):
+    """The first rows of X, or its errors, the most confident first."""
+    from sklearn.utils.validation import _num_samples
+
+    if select == "first":
+        return np.arange(min(_num_samples(X), n_images))
+    proba = np.asarray(estimator.predict_proba(X))
+    predicted = np.asarray(estimator.classes_)[np.argmax(proba, axis=1)]
+    errors = np.flatnonzero(predicted != y)
+    order = np.argsort(-proba[errors].max(axis=1), kind="stable")
+    return errors[order][:n_images]
+
+
+def _explained(estimator, X, labels, versus, method, n_steps):
+    """AttributionDisplay's arrays for the rows X (the prediction's, the rival's)."""
+    from sklearn.utils.validation import _num_samples
+
+    from skmnist.inspection import pixel_attributions
+
+    n, empty = _num_samples(X), np.zeros((0, 28, 28))
+    arrays = dict(images=empty, attributions=empty, target=[], probabilities=[])
+    if versus is not None:
+        arrays.update(versus_attributions=empty, versus=[])
+    if n == 0:
+        return arrays
+    kwargs = dict(method=method, n_steps=n_steps)
+    shown = pixel_attributions(estimator, X, **kwargs)
+    proba = np.asarray(estimator.predict_proba(X)).reshape(n, -1)
+    columns = np.searchsorted(estimator.classes_, shown.target)
+    arrays.update(
+        images=shown.images,
+        attributions=shown.attributions,
+        target=shown.target,
+        probabilities=proba[np.arange(n), columns],
+    )
+    if versus is not None:
+        which = "runner_up" if versus == "runner_up" else labels
+        rival = pixel_attributions(estimator, X, target=which, **kwargs)
+        arrays.update(versus_attributions=rival.attributions, versus=rival.target)
+    return arrays
 
 
 class AttributionDisplay:
@@ -273,71 +341,26 @@ class AttributionDisplay:
             The display, drawn.
         """
         from sklearn.utils._indexing import _safe_indexing
-        from sklearn.utils.validation import _num_samples
 
-        from skmnist.inspection import network_of, pixel_attributions
+        from skmnist.inspection import network_of
 
         network_of(estimator)  # the estimator error before any work
-        if versus is not None and versus not in _VERSUS:
-            raise ValueError(
-                f"versus must be 'runner_up', 'true' or None; got {versus!r}."
-            )
-        if select not in _SELECT:
-            raise ValueError(
-                f"select must be 'first' or 'misclassified'; got {select!r}."
-            )
-        if not isinstance(n_images, Integral) or n_images < 1:
-            raise ValueError(f"n_images must be a positive int; got {n_images!r}.")
-        _check_n_cols(n_cols)
-        n = _num_samples(X)
-        if y is not None:
-            y = np.asarray(y)
-            if y.ndim != 1 or len(y) != n:
-                raise ValueError(f"y has shape {y.shape} for {n} samples of X.")
-        elif versus == "true" or select == "misclassified":
-            raise ValueError("versus='true' and select='misclassified' need y.")
-        if select == "misclassified":
-            proba = np.asarray(estimator.predict_proba(X))
-            predicted = np.asarray(estimator.classes_)[np.argmax(proba, axis=1)]
-            errors = np.flatnonzero(predicted != y)
-            order = np.argsort(-proba[errors].max(axis=1), kind="stable")
-            rows = errors[order][:n_images]
-        else:
-            rows = np.arange(min(n, n_images))
-        X_rows = _safe_indexing(X, rows)
+        _check_choices(versus, select, n_images, n_cols)
+        y = _check_y(y, X, needed=versus == "true" or select == "misclassified")
+        rows = _rows_to_show(estimator, X, y, select, n_images)
         labels = None if y is None else y[rows]
-        kwargs = dict(method=method, n_steps=n_steps)
-        if len(rows):
-            shown = pixel_attributions(estimator, X_rows, **kwargs)
-            proba = np.asarray(estimator.predict_proba(X_rows)).reshape(len(rows), -1)
-            columns = np.searchsorted(estimator.classes_, shown.target)
-            probabilities = proba[np.arange(len(rows)), columns]
-            images, attributions = shown.images, shown.attributions
-            target = shown.target
-        else:
-            images = attributions = np.zeros((0, 28, 28))
-            target = probabilities = np.zeros(0)
-        other = other_attributions = None
-        if versus is not None and len(rows):
-            which = "runner_up" if versus == "runner_up" else labels
-            rival = pixel_attributions(estimator, X_rows, target=which, **kwargs)
-            other, other_attributions = rival.target, rival.attributions
-        elif versus is not None:
-            other, other_attributions = np.zeros(0), np.zeros((0, 28, 28))
+        arrays = _explained(
+            estimator, _safe_indexing(X, rows), labels, versus, method, n_steps
+        )
         name = method.replace("_", " ").capitalize()
         steps = f" ({n_steps} steps)" if method == "integrated_gradients" else ""
         title = f"{name}{steps}: red raises the class's score, blue lowers it"
         if select == "misclassified":
             title = f"Most confident errors. {title}"
         display = cls(
-            images,
-            attributions,
-            target=target,
-            versus_attributions=other_attributions,
-            versus=other,
+            **arrays,
             versus_name=_VERSUS_NAMES.get(versus, "runner-up"),
             labels=labels,
-            probabilities=probabilities,
             title=title,
         )
         return display.plot(ax=ax, n_cols=n_cols)
@@ -418,164 +441,3 @@ class AttributionDisplay:
             ax.set_title(f"for {label}", fontsize=_FONTSIZE, pad=3)
         for ax in cells:
             _bare(ax)
-
-
-class WeightsDisplay:
-    """The first layer's weights, one 28x28 image per unit.
-
-    Each hidden unit of the first layer weighs every pixel; drawn as an
-    image, its weights show the stroke it looks for (red: ink there raises
-    the unit, blue: lowers it; colour map ``"RdBu_r"`` under one norm
-    symmetric about zero for all the units shown, with a colour bar). For a
-    network without hidden layers the units are the classes.
-
-    Parameters
-    ----------
-    weights : array-like of shape (n_units, h, w) or (n_units, h * w)
-        The weights of each unit shown, as images.
-
-    units : array-like of shape (n_units,), default=None
-        The name of each unit, for its title (its index, or its class).
-
-    kind : str, default="unit"
-        What a unit is, for the titles (``"unit 17"``, ``"class 3"``).
-
-    title : str, default=None
-        Title of the figure.
-
-    Attributes
-    ----------
-    axes_ : ndarray of matplotlib Axes
-        The grid; cells past the last unit are blank.
-
-    images_ : list of matplotlib AxesImage
-        The weight images drawn, in order.
-
-    colorbar_ : matplotlib Colorbar or None
-        The colour bar of the shared scale.
-
-    figure_ : matplotlib Figure or SubFigure
-        The figure drawn into.
-
-    See Also
-    --------
-    AttributionDisplay : Pixel attributions of single digits.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmnist.plotting import WeightsDisplay
-    >>> rng = np.random.RandomState(0)
-    >>> display = WeightsDisplay(rng.randn(6, 784), units=range(6)).plot(n_cols=3)
-    >>> display.axes_.shape, display.axes_[0, 1].get_title()
-    ((2, 3), 'unit 1')
-    """
-
-    def __init__(self, weights, *, units=None, kind="unit", title=None):
-        self.weights = _square(weights, "weights")
-        self.units = None if units is None else np.asarray(list(units))
-        if self.units is not None and len(self.units) != len(self.weights):
-            raise ValueError(
-                f"units has {len(self.units)} entries for {len(self.weights)} "
-                "weight images."
-            )
-        self.kind = kind
-        self.title = title
-
-    @classmethod
-    def from_estimator(cls, estimator, *, units=None, n_units=16, ax=None, n_cols=8):
-        """Draw the first-layer weights of a fitted network.
-
-        Parameters
-        ----------
-        estimator : MNISTDenseClassifier or Pipeline
-            A fitted classifier, or a fitted Pipeline ending in one.
-
-        units : array-like of int, default=None
-            Indices of the first layer's units to draw, in this order. When
-            None, the `n_units` units of largest weight norm, largest first.
-
-        n_units : int >= 1, default=16
-            Number of units drawn when `units` is None.
-
-        ax : matplotlib Axes, default=None
-            Axes whose place the grid fills; a new figure when None.
-
-        n_cols : int >= 1, default=8
-            Number of columns of the grid.
-
-        Returns
-        -------
-        display : WeightsDisplay
-            The display, drawn.
-        """
-        from skmnist.inspection import network_of
-
-        classifier, _ = network_of(estimator)
-        W = classifier.coefs_[0]
-        n_total = W.shape[1]
-        if units is None:
-            if not isinstance(n_units, Integral) or n_units < 1:
-                raise ValueError(f"n_units must be a positive int; got {n_units!r}.")
-            norms = np.linalg.norm(W, axis=0)
-            units = np.argsort(-norms, kind="stable")[:n_units]
-            how = f"the {len(units)} of largest norm"
-        else:
-            units = np.asarray(units)
-            bad = units.ndim != 1 or units.dtype.kind not in "iu"
-            if bad or np.any(units < 0) or np.any(units >= n_total):
-                raise ValueError(
-                    f"units must be a 1-D array of unit indices in [0, {n_total}); "
-                    f"got {units.tolist()!r}."
-                )
-            how = f"{len(units)} chosen"
-        output = len(classifier.coefs_) == 1
-        names = classifier.classes_[units] if output else units
-        kind = "class" if output else "unit"
-        title = f"First-layer weights of {n_total} {kind}s: {how}"
-        display = cls(W[:, units].T, units=names, kind=kind, title=title)
-        return display.plot(ax=ax, n_cols=n_cols)
-
-    def plot(self, *, ax=None, n_cols=8):
-        """Draw the weight images.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Axes whose place the grid fills (it is turned off); a new figure
-            sized to fit when None.
-
-        n_cols : int >= 1, default=8
-            Number of columns of the grid (at most the number of units).
-
-        Returns
-        -------
-        display : WeightsDisplay
-            This display, with `axes_`, `images_`, `colorbar_` and `figure_`.
-        """
-        _check_n_cols(n_cols)
-        n = len(self.weights)
-        n_cols = max(1, min(int(n_cols), n))
-        n_rows = max(1, math.ceil(n / n_cols))
-        figsize = (1.3 * n_cols + 1.0, 1.35 * n_rows + 0.5)
-        fig, axes = _grid_axes(ax, n_rows, n_cols, figsize)
-        if self.title:
-            fig.suptitle(self.title, fontsize=10)
-        self.figure_, self.axes_, self.images_ = fig, axes, []
-        self.colorbar_ = None
-        norm = _symmetric_norm(self.weights) if n else None
-        for k, ax_ in enumerate(axes.flat):
-            if k >= n:
-                ax_.set_axis_off()
-                continue
-            self.images_.append(
-                ax_.imshow(
-                    self.weights[k], cmap=CMAP, norm=norm, interpolation="nearest"
-                )
-            )
-            _bare(ax_)
-            if self.units is not None:
-                ax_.set_title(f"{self.kind} {self.units[k]}", fontsize=_FONTSIZE, pad=3)
-        if self.images_:
-            self.colorbar_ = fig.colorbar(self.images_[0], ax=axes, shrink=0.8)
-        return self

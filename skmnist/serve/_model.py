@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 
 from skmnist._digit_arrays import native
 from skmnist.evaluation import _jsonable
+from skmnist.inspection import explainable
 
 #: Steps of the integrated gradients of ``POST /api/predict?explain=1``.
 EXPLAIN_STEPS = 32
@@ -34,7 +35,7 @@ class ServedModel:
         check_is_fitted(model)
         self.model = model
         self.classes = [native(c) for c in model.classes_]
-        self.explainable = _explainable(model)
+        self.explainable = explainable(model)
         self.card = self._card(test_accuracy)
 
     def _card(self, test_accuracy):
@@ -111,14 +112,3 @@ class ServedModel:
             "score": float(both.scores[0] - both.scores[1]),
             "baseline_score": float(both.baseline_scores[0] - both.baseline_scores[1]),
         }
-
-
-def _explainable(model):
-    """Whether :func:`~skmnist.inspection.pixel_attributions` takes ``model``."""
-    from skmnist.inspection import network_of
-
-    try:
-        network_of(model)
-    except TypeError:
-        return False
-    return True
