@@ -164,15 +164,15 @@ def first_layer_gradient(first, coefs, intercepts, activation, output_weights):
     """
     hidden = ACTIVATIONS[activation]
     derivative = ACTIVATION_DERIVATIVES[activation]
-    pre = [first]
+    slopes = []  # each hidden layer's activation derivatives
+    out = first
     for W, b in zip(coefs[1:], intercepts[1:]):
-        # The activations work in place: on a copy, the pre-activation stays.
-        out = hidden(pre[-1].copy()) @ W
+        slopes.append(derivative(out))
+        # The activations work in place: not on ``first``, the caller's.
+        out = hidden(out.copy() if out is first else out) @ W
         out += b
-        pre.append(out)
-    logits = pre.pop()
-    gradient = np.asarray(output_weights, dtype=logits.dtype)
-    for z, W in zip(reversed(pre), reversed(coefs[1:])):
+    gradient = np.asarray(output_weights, dtype=out.dtype)
+    for slope, W in zip(reversed(slopes), reversed(coefs[1:])):
         gradient = gradient @ W.T
-        gradient *= derivative(z)
-    return logits, gradient
+        gradient *= slope
+    return out, gradient
