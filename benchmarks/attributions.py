@@ -91,7 +91,7 @@ def _median_seconds(function, rounds):
 
 def _markdown(record):
     rows = [
-        f"| {name} | {t['median_s'] * 1000:.0f} |"
+        f"| {name} | {t['median_s'] * 1000:.0f} | {min(t['rounds_s']) * 1000:.0f} |"
         for name, t in record["timings"].items()
     ]
     steps = [
@@ -104,11 +104,12 @@ def _markdown(record):
             "",
             f"`python benchmarks/attributions.py` ({record['machine']}, NumPy "
             f"{record['numpy']}; network {record['network']}; medians of "
-            f"{record['rounds']} runs; the machine was shared, so absolute "
-            "times are noisy, the ratio less so).",
+            f"{record['rounds']} runs; the machine was shared: load average "
+            f"{record['load_average'][0]:.1f} before, {record['load_average'][1]:.1f} "
+            "after, so absolute times are noisy, the ratio less so).",
             "",
-            "| job (32 steps for integrated gradients) | median ms |",
-            "|---|---|",
+            "| job (32 steps for integrated gradients) | median ms | fastest ms |",
+            "|---|---|---|",
             *rows,
             "",
             f"The first-layer trick is {record['speedup_over_per_step']:.1f}x "
@@ -134,6 +135,7 @@ def main(argv=None):
     parser.add_argument("--n-digits", type=int, default=1000)
     args = parser.parse_args(argv)
 
+    load_before = os.getloadavg()[0]
     clf32, clf64 = _network(np.float32), _network(np.float64)
     images = load_mnist("test", download=False).data[: args.n_digits]
     X32 = (images / np.float32(255)).astype(np.float32)
@@ -181,6 +183,7 @@ def main(argv=None):
         "max_difference_from_per_step_relative_to_max": float(same),
         "completeness": completeness,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average": [load_before, os.getloadavg()[0]],
         "numpy": np.__version__,
     }
     RESULTS.mkdir(exist_ok=True)
