@@ -150,11 +150,14 @@ ACTIVATION_DERIVATIVES = {
 }
 
 
-def first_layer_gradient(first, coefs, intercepts, activation, output_weights):
+def first_layer_gradient(
+    first, coefs, intercepts, activation, output_weights, *, overwrite=False
+):
     """The logits, and their gradient with respect to the first pre-activations.
 
     ``first`` is the first layer's pre-activation ``X @ coefs[0] +
-    intercepts[0]`` (never written to); the rest of the pass runs from it.
+    intercepts[0]`` (written to only with ``overwrite``); the rest of the
+    pass runs from it.
     Returns ``(logits, gradient)`` where ``gradient`` is the derivative of
     ``(output_weights * logits).sum()`` with respect to ``first``, shaped
     like it: row by row, the gradient of the weighted sum of that row's
@@ -168,8 +171,9 @@ def first_layer_gradient(first, coefs, intercepts, activation, output_weights):
     out = first
     for W, b in zip(coefs[1:], intercepts[1:]):
         slopes.append(derivative(out))
-        # The activations work in place: not on ``first``, the caller's.
-        out = hidden(out.copy() if out is first else out) @ W
+        # The activations work in place: on ``first`` only if allowed.
+        keep = out is first and not overwrite
+        out = hidden(out.copy() if keep else out) @ W
         out += b
     gradient = np.asarray(output_weights, dtype=out.dtype)
     for slope, W in zip(reversed(slopes), reversed(coefs[1:])):

@@ -123,7 +123,7 @@ def _integrated_gradients(rows, network, weights, n_steps):
         first = first.reshape(-1, xw.shape[1])
         w_steps = np.broadcast_to(w, (n_steps, *w.shape)).reshape(-1, w.shape[1])
         _, grad = _forward.first_layer_gradient(
-            first, coefs, intercepts, activation, w_steps
+            first, coefs, intercepts, activation, w_steps, overwrite=True
         )
         mean = grad.reshape(n_steps, len(x), -1).mean(axis=0)
         out[start : start + per_batch] = x * (mean @ W0.T)

@@ -56,6 +56,23 @@ def test_every_activation_has_a_derivative():
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_the_backward_pass_leaves_its_input_alone_unless_allowed(activation):
+    clf = make_network(activation=activation)
+    first = inputs(3) @ clf.coefs_[0] + clf.intercepts_[0]
+    kept = first.copy()
+    network = (clf.coefs_, clf.intercepts_, activation)
+    weights = np.eye(10)[[1, 2, 3]]
+    logits, grad = _forward.first_layer_gradient(first, *network, weights)
+    np.testing.assert_array_equal(first, kept)
+    again = _forward.first_layer_gradient(first, *network, weights, overwrite=True)
+    np.testing.assert_allclose(again[0], logits)
+    np.testing.assert_allclose(again[1], grad)
+    np.testing.assert_allclose(
+        logits, _forward.logits(inputs(3), clf.coefs_, clf.intercepts_, activation)
+    )
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_gradient_matches_central_finite_differences(activation):
     clf = make_network(activation=activation)
     X = inputs(2)
