@@ -108,3 +108,75 @@ def log_softmax(z):
     z -= z.max(axis=1, keepdims=True)
     z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
     return z
+
+
+# The gradient of the pass, for skmnist.inspection: each activation's
+# derivative, from its input z (the pre-activation), as a new array.
+
+
+def _relu_derivative(z):
+    return (z > 0).astype(z.dtype)
+
+
+def _elu_derivative(z):
+    return np.where(z > 0, 1, np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+
+def _gelu_derivative(z):
+    # d/dz of 0.5 z (1 + erf(z / sqrt 2)): Phi(z) + z phi(z).
+    root2 = np.sqrt(np.float32(2)).astype(z.dtype)
+    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi).astype(z.dtype)
+    return 0.5 * (1 + erf(z / root2)) + z * density
+
+
+def _tanh_derivative(z):
+    t = np.tanh(z)
+    return 1 - t * t
+
+
+def _logistic_derivative(z):
+    s = expit(z)
+    return s * (1 - s)
+
+
+#: The derivative of each activation of ``ACTIVATIONS``, by the same names.
+ACTIVATION_DERIVATIVES = {
+    "identity": np.ones_like,
+    "logistic": _logistic_derivative,
+    "tanh": _tanh_derivative,
+    "relu": _relu_derivative,
+    "elu": _elu_derivative,
+    "gelu": _gelu_derivative,
+}
+
+
+def first_layer_gradient(
+    first, coefs, intercepts, activation, output_weights, *, overwrite=False
+):
+    """The logits, and their gradient with respect to the first pre-activations.
+
+    ``first`` is the first layer's pre-activation ``X @ coefs[0] +
+    intercepts[0]`` (written to only with ``overwrite``); the rest of the
+    pass runs from it.
+    Returns ``(logits, gradient)`` where ``gradient`` is the derivative of
+    ``(output_weights * logits).sum()`` with respect to ``first``, shaped
+    like it: row by row, the gradient of the weighted sum of that row's
+    logits (a one-hot row of ``output_weights`` picks one class's logit).
+    The gradient with respect to X is ``gradient @ coefs[0].T``; it is
+    linear in ``gradient``, so a sum of gradients needs one such product.
+    """
+    hidden = ACTIVATIONS[activation]
+    derivative = ACTIVATION_DERIVATIVES[activation]
+    slopes = []  # each hidden layer's activation derivatives
+    out = first
+    for W, b in zip(coefs[1:], intercepts[1:]):
+        slopes.append(derivative(out))
+        # The activations work in place: on ``first`` only if allowed.
+        keep = out is first and not overwrite
+        out = hidden(out.copy() if keep else out) @ W
+        out += b
+    gradient = np.asarray(output_weights, dtype=out.dtype)
+    for slope, W in zip(reversed(slopes), reversed(coefs[1:])):
+        gradient = gradient @ W.T
+        gradient *= slope
+    return out, gradient

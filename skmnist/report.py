@@ -13,7 +13,9 @@ import os
 
 from skmnist._io import atomic_write as _atomic_write
 from skmnist.evaluation import EvaluationReport
+from skmnist.inspection import explainable
 from skmnist.plotting import (
+    AttributionDisplay,
     LossCurveDisplay,
     plot_confusion_matrix,
     plot_misclassified,
@@ -32,7 +34,13 @@ _CAPTIONS = {
     "learning_curves": "Learning curves",
     "sample_predictions": "Sample predictions (errors in red)",
     "misclassified": "Misclassified digits, most confident first",
+    "attributions": "The most confident errors, explained: integrated gradients "
+    "toward the predicted class and toward the true class (red raises the "
+    "class's score, blue lowers it)",
 }
+
+#: Errors explained in the ``attributions`` figure.
+_N_EXPLAINED = 8
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -73,12 +81,14 @@ def _figure_png(fig):
     return buffer.getvalue()
 
 
-def _figures(report):
+def _figures(report, estimator=None):
     """Draw the report's figures as bare Figures (pyplot never sees them).
 
     Returns a dict of name to Figure: ``confusion_matrix``, then
     ``learning_curves`` with a history, ``sample_predictions`` and
-    ``misclassified`` with images.
+    ``misclassified`` with images, and ``attributions`` with images, errors
+    and an `estimator` that :func:`~skmnist.inspection.pixel_attributions`
+    takes.
     """
     figures = {}
     with without_pyplot():
@@ -91,10 +101,19 @@ def _figures(report):
         if report.images is not None:
             figures["sample_predictions"] = plot_sample_predictions(report=report)
             figures["misclassified"] = plot_misclassified(report=report)
+            if estimator is not None and report.n_errors and explainable(estimator):
+                figures["attributions"] = AttributionDisplay.from_estimator(
+                    estimator,
+                    report.images,
+                    report.y_true,
+                    versus="true",
+                    select="misclassified",
+                    n_images=_N_EXPLAINED,
+                ).figure_
     return figures
 
 
-def save_report(report, out_dir):
+def save_report(report, out_dir, *, estimator=None):
     """Write an evaluation report to a folder: JSON, text, PNG figures and HTML.
 
     Files (each written atomically: a temporary file in `out_dir`, then
@@ -108,6 +127,10 @@ def save_report(report, out_dir):
     - ``sample_predictions.png`` (test digits, predicted label and
       probability, errors in red) and ``misclassified.png`` (the errors,
       most confident first), when the report has `images`;
+    - ``attributions.png``: the 8 most confident errors beside their
+      integrated gradients toward the predicted and the true class
+      (:class:`~skmnist.plotting.AttributionDisplay`), when `estimator` is
+      given and the report has `images` and errors;
     - ``report.html``: one self-contained page with all of the above, the
       figures embedded as base64 data URIs.
 
@@ -120,6 +143,11 @@ def save_report(report, out_dir):
 
     out_dir : str or path-like
         Folder to write to, created if missing; files there are replaced.
+
+    estimator : MNISTDenseClassifier or Pipeline, default=None
+        The fitted model evaluated, taking the report's `images` as input
+        (as ``skmnist train`` and ``skmnist evaluate`` pass it): its errors
+        are explained in ``attributions.png``. Other models are skipped.
 
     Returns
     -------
@@ -162,7 +190,7 @@ def save_report(report, out_dir):
     write("metrics.json", json.dumps(metrics, indent=2) + "\n")
     write("classification_report.txt", report.classification_report)
     pngs = {}
-    figures = _figures(report)
+    figures = _figures(report, estimator)
     try:
         for key, fig in figures.items():
             pngs[key] = _figure_png(fig)
@@ -248,6 +276,7 @@ def _html(report, metrics, pngs):
         _figure_html(pngs, "learning_curves"),
         _figure_html(pngs, "sample_predictions"),
         _figure_html(pngs, "misclassified"),
+        _figure_html(pngs, "attributions"),
         "<h2>Classification report</h2>",
         f"<pre>{esc(report.classification_report)}</pre>",
         "<h2>Parameters</h2>",

@@ -18,6 +18,7 @@ FIGURES = [
     "learning_curves.png",
     "sample_predictions.png",
     "misclassified.png",
+    "attributions.png",
 ]
 SMALL_NET = ["--hidden", "32", "--epochs", "3", "--learning-rate", "0.003"]
 

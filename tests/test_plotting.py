@@ -49,6 +49,8 @@ def search():
 def test_all():
     assert sorted(skmnist.plotting.__all__) == sorted(
         [
+            "AttributionDisplay",
+            "WeightsDisplay",
             "DigitGridDisplay",
             "LossCurveDisplay",
             "SearchHeatmapDisplay",

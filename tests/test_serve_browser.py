@@ -269,6 +269,65 @@ def test_the_training_report_shows_every_image(browser, small_mnist_dir, tmp_pat
     assert all(done and width > 0 and height > 0 for done, width, height in images)
 
 
+def _overlay(page):
+    """The explanation overlay's RGBA pixels, (28, 28, 4), or None if hidden."""
+    data = page.evaluate(
+        """() => {
+        const overlay = document.querySelector('[data-testid=explanation]');
+        if (overlay.hidden) return null;
+        return Array.from(overlay.getContext('2d').getImageData(0, 0, 28, 28).data);
+        }"""
+    )
+    return None if data is None else np.array(data).reshape(28, 28, 4)
+
+
+def _check_overlay(page, model):
+    """The overlay is the served explanation of the digit the model saw."""
+    from skmnist.serve._model import ServedModel
+
+    seen = page.evaluate(
+        """() => Array.from(document.querySelector('[data-testid=model-input]')
+            .getContext('2d').getImageData(0, 0, 28, 28).data)"""
+    )
+    digit = np.array(seen, dtype=np.uint8).reshape(28, 28, 4)[..., 0]
+    answer = ServedModel(model).predict(digit, explain=True)
+    a = np.array(answer["explanation"]["attributions"])
+    overlay = _overlay(page)
+    # Opacity by magnitude; red toward the prediction, blue toward the runner-up.
+    alpha = np.round(255 * np.abs(a) / np.abs(a).max())
+    np.testing.assert_allclose(overlay[..., 3], alpha, atol=1)
+    visible = alpha >= 20
+    red = overlay[..., 0] > overlay[..., 2]
+    np.testing.assert_array_equal(red[visible], (a > 0)[visible])
+    legend = page.locator("#explain-legend").inner_text()
+    assert f"toward {answer['label']}" in legend
+    assert f"toward {answer['explanation']['versus']}" in legend
+    return overlay
+
+
+def test_the_explanation_overlays_what_the_model_sees(page, mnist, model):
+    _, test = mnist
+    digit = test.images[3]
+    top, bottom = digit.copy(), digit.copy()
+    top[14:], bottom[:14] = 0, 0
+    page.get_by_test_id("clear").click()
+    _draw(page, top)
+    assert _overlay(page) is None
+    page.get_by_test_id("explain").check()  # asks again, with the explanation
+    _wait(page, "window.skmnistPage.settled")
+    first = _check_overlay(page, model)
+    _draw(page, bottom)  # updated as you draw
+    second = _check_overlay(page, model)
+    assert np.any(first != second)
+    _screenshot(page, "serve_explanation.png")
+    page.get_by_test_id("explain").uncheck()
+    assert _overlay(page) is None
+    assert page.locator("#explain-legend").is_hidden()
+    page.get_by_test_id("clear").click()
+    _draw(page, digit)  # off: answers come without an explanation
+    assert _overlay(page) is None
+
+
 def test_the_page_logged_no_console_errors(page):
     page.reload()
     page.wait_for_selector("[data-testid=probabilities] li")

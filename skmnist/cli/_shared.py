@@ -218,4 +218,4 @@ def write_report(model, test, out, *, fit_time=None):
         f"({report.to_dict()['n_errors']} errors in {len(test.target)} images)"
     )
     print(report.classification_report)
-    return report, save_report(report, out)
+    return report, save_report(report, out, estimator=model)

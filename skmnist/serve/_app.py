@@ -35,7 +35,9 @@ def create_app(model, *, test_accuracy=None):
     ``GET /`` is the page to draw a digit on (or drop a picture) and see the
     answer; ``POST /api/predict`` takes a picture file or JSON
     ``{"pixels": [...]}`` or ``{"drawing": [[...], ...]}`` and answers
-    ``{"label": ..., "probabilities": {"0": ..., ...}, "image": [[...]]}``;
+    ``{"label": ..., "probabilities": {"0": ..., ...}, "image": [[...]]}``
+    (with ``?explain=1``, also ``"explanation"``: the pixel attributions of
+    the prediction against the runner-up);
     ``GET /api/model`` is the model card and ``GET /healthz`` says
     ``{"status": "ok"}``. A bad request gets a 4xx status and
     ``{"error": "..."}`` saying what was wrong. :ref:`serve_api` has details.
@@ -91,11 +93,12 @@ def _routes(served):
 
     async def predict(request):
         kind = content_kind(request.headers.get("content-type"))
+        explain = _explain_flag(request, served)
         body = await _read_body(request)
         to_digit = digit_from_image if kind == "image" else digit_from_json
 
         def answer():
-            return served.predict(to_digit(body))
+            return served.predict(to_digit(body), explain=explain)
 
         return JSONResponse(await run_in_threadpool(answer))
 
@@ -128,6 +131,21 @@ def _routes(served):
 #: arrives makes their side see "Connection reset by peer", never the 413.
 #: Past this bound the server stops reading, whatever the client then sees.
 MAX_DRAIN_BYTES = 64 * 2**20
+
+
+def _explain_flag(request, served):
+    """``?explain=1`` (or ``true``): whether to add the explanation; else 400."""
+    value = request.query_params.get("explain", "0").strip().lower()
+    if value not in ("0", "1", "false", "true", ""):
+        raise RequestError(400, f"explain must be 0 or 1; got {value!r}.")
+    explain = value in ("1", "true")
+    if explain and not served.explainable:
+        raise RequestError(
+            400,
+            "explain=1 needs an MNISTDenseClassifier or a Pipeline ending in "
+            f"one; this model is a {served.card['estimator']}.",
+        )
+    return explain
 
 
 async def _read_body(request):

@@ -13,6 +13,10 @@ const statusLine = document.getElementById("status");
 const bars = document.getElementById("probabilities");
 const pen = document.getElementById("pen");
 const dropZone = document.getElementById("drop-zone");
+const explainBox = document.getElementById("explain");
+const overlay = document.getElementById("explanation");
+const overlayCtx = overlay.getContext("2d");
+const legend = document.getElementById("explain-legend");
 
 // What the test hooks read: how many answers were shown, and the time from
 // the end of the last stroke to the answer that includes it.
@@ -30,6 +34,7 @@ let timer = null;
 let inFlight = false;
 let again = false;
 let keyPen = { x: canvas.width / 2, y: canvas.height / 2 };
+let lastFile = null; // the picture whose answer is shown, if any
 // Settled: not drawing, nothing in flight, the answer shown is the drawing's.
 Object.defineProperty(timing, "settled", {
   get: () => !drawing && !inFlight && (ink === shownInk || ink === clearedInk),
@@ -83,6 +88,31 @@ function clearResults(message) {
     item.querySelector(".value").textContent = "–";
   }
   seenCtx.clearRect(0, 0, seen.width, seen.height);
+  hideExplanation();
+}
+
+function hideExplanation() {
+  overlayCtx.clearRect(0, 0, overlay.width, overlay.height);
+  overlay.hidden = true;
+  legend.hidden = true;
+}
+
+// The attributions over "what the model sees": red where a pixel pushed
+// toward the prediction, blue toward the runner-up, opacity by magnitude.
+function showExplanation(explanation) {
+  const values = explanation.attributions.flat();
+  const scale = Math.max(...values.map(Math.abs)) || 1;
+  const pixels = overlayCtx.createImageData(28, 28);
+  values.forEach((a, i) => {
+    const rgb = a >= 0 ? [220, 38, 38] : [37, 99, 235];
+    pixels.data.set([...rgb, Math.round((255 * Math.abs(a)) / scale)], 4 * i);
+  });
+  overlayCtx.putImageData(pixels, 0, 0);
+  overlay.hidden = false;
+  legend.textContent =
+    `Red: toward ${explanation.target}; blue: toward ${explanation.versus} ` +
+    `(integrated gradients, ${explanation.n_steps} steps).`;
+  legend.hidden = false;
 }
 
 function showAnswer(answer) {
@@ -102,11 +132,14 @@ function showAnswer(answer) {
     pixels.data.set([v, v, v, 255], 4 * i);
   });
   seenCtx.putImageData(pixels, 0, 0);
+  if (answer.explanation && explainBox.checked) showExplanation(answer.explanation);
+  else hideExplanation();
   timing.shown += 1;
 }
 
 async function post(body, contentType) {
-  const response = await fetch("api/predict", {
+  const url = explainBox.checked ? "api/predict?explain=1" : "api/predict";
+  const response = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": contentType },
     body,
@@ -252,10 +285,24 @@ function clearAll() {
   again = false;
   clearedInk = ink;
   shownInk = ink;
+  lastFile = null;
   blankCanvas();
   clearResults("Draw a digit");
 }
 document.getElementById("clear").addEventListener("click", clearAll);
+
+// Turned on, the answer shown is asked for again with its explanation.
+explainBox.addEventListener("change", () => {
+  if (!explainBox.checked) {
+    hideExplanation();
+  } else if (lastFile) {
+    classifyFile(lastFile);
+  } else if (ink !== clearedInk) {
+    ink += 1; // the same drawing, asked for again (no stroke to time)
+    strokeEnd = null;
+    predictDrawing();
+  }
+});
 
 async function classifyFile(file) {
   if (!file) return;
@@ -265,6 +312,7 @@ async function classifyFile(file) {
     return;
   }
   statusLine.textContent = `Classifying ${file.name}…`;
+  lastFile = file;
   try {
     showAnswer(await post(file, file.type));
     statusLine.textContent = `Answer for ${file.name}.`;
@@ -296,6 +344,7 @@ async function loadCard() {
     const response = await fetch("api/model");
     const card = await response.json();
     buildBars(card.classes);
+    document.getElementById("explain-control").hidden = !card.explainable;
     const parts = [card.estimator];
     if (card.layer_sizes) parts.push(card.layer_sizes.join("–"));
     if (card.n_parameters) parts.push(`${card.n_parameters.toLocaleString("en")} parameters`);
