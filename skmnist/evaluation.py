@@ -10,7 +10,6 @@ report) nor :mod:`skmnist.report` (which writes one to a folder), nor Keras.
 
 import math
 import platform
-from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 
 import numpy as np
@@ -29,6 +28,7 @@ from skmnist._digit_arrays import (
     prediction_confidence,
 )
 from skmnist._history import as_history, find_history
+from skmnist._versions import installed_version
 
 __all__ = ["EvaluationReport"]
 
@@ -45,23 +45,12 @@ _VERSIONED = (
     "scikeras",
     "jax",
 )
-# Other distribution names that provide the same import package.
-_ALIASES = {"tensorflow": ("tensorflow-cpu", "tensorflow-macos", "tf-nightly")}
-
-
-def _dist_version(name):
-    for dist in (name, *_ALIASES.get(name, ())):
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            continue
-    return None
 
 
 def _versions():
     """Versions of Python and the libraries, read without importing them."""
     versions = {"python": platform.python_version()}
-    versions.update({name: _dist_version(name) for name in _VERSIONED})
+    versions.update({name: installed_version(name) for name in _VERSIONED})
     return versions
 
 

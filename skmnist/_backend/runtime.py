@@ -25,7 +25,14 @@ from contextlib import contextmanager
 import keras
 import numpy as np
 
-__all__ = ["configure_tensorflow_threads", "thread_limit"]
+__all__ = [
+    "configure_tensorflow_threads",
+    "float_dtypes",
+    "floatx_scope",
+    "random_seed_scope",
+    "thread_limit",
+    "to_numpy",
+]
 
 # TensorFlow's own variables: when the user sets one, TensorFlow is left alone.
 _TENSORFLOW_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
@@ -127,6 +134,21 @@ def _tensorflow():
 def _tensorflow_backend():
     """TensorFlow when Keras runs on it, else None (JAX may import it too)."""
     return _tensorflow() if keras.backend.backend() == "tensorflow" else None
+
+
+def to_numpy(value):
+    """A new NumPy array holding a tensor's or a Keras variable's values.
+
+    TensorFlow's tensors go through their own ``numpy()``: NumPy 2 warns
+    (a DeprecationWarning per call) that their ``__array__``, which
+    ``keras.ops.convert_to_numpy`` calls, takes no ``copy`` argument. The
+    array is a copy, detached from the backend's buffer.
+    """
+    if isinstance(value, keras.Variable):
+        value = value.value
+    if _tensorflow_backend() is not None and hasattr(value, "numpy"):
+        value = value.numpy()
+    return np.array(value)
 
 
 @contextmanager
