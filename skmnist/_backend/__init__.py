@@ -35,7 +35,7 @@ with quiet_start():  # before anything imports Keras (and TensorFlow)
     # Before TensorFlow runs anything: n_jobs parallel fits share the cores.
     configure_tensorflow_threads()
 
-from skmnist._backend import trained  # noqa: E402
+from skmnist._backend import runtime, trained  # noqa: E402
 from skmnist._backend.callbacks import (  # noqa: E402
     LearningRateSchedule,
     make_callbacks,
@@ -93,24 +93,27 @@ def train(
             steps_per_epoch=-(-len(y) // plan.batch_size),
         ),
     )
-    kept = None if state is None else trained.take(state, spec)
-    with random_seed_scope(plan.seed), floatx_scope(X.dtype):
-        model, history = fit_network(
-            X,
-            y,
-            classes=classes,
-            spec=spec,
-            plan=plan,
-            state=state,
-            model=kept,  # the network that produced ``state``, when kept
-            callbacks=fit_callbacks,
-            sample_weight=sample_weight,
-            validation_data=validation_data,
+    # One fit at a time in the process (see runtime.ENGINE_LOCK); the kept
+    # networks are the process's too.
+    with runtime.ENGINE_LOCK:
+        kept = None if state is None else trained.take(state, spec)
+        with random_seed_scope(plan.seed), floatx_scope(X.dtype):
+            model, history = fit_network(
+                X,
+                y,
+                classes=classes,
+                spec=spec,
+                plan=plan,
+                state=state,
+                model=kept,  # the network that produced ``state``, when kept
+                callbacks=fit_callbacks,
+                sample_weight=sample_weight,
+                validation_data=validation_data,
+            )
+        coefs, intercepts, new_state = network_state(model)
+        trained.remember(
+            model, {"coefs": coefs, "intercepts": intercepts, **new_state}, spec
         )
-    coefs, intercepts, new_state = network_state(model)
-    trained.remember(
-        model, {"coefs": coefs, "intercepts": intercepts, **new_state}, spec
-    )
     early = plan.stopping is not None and plan.stopping.early_stopping
     return TrainResult(
         coefs=coefs,

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from skmnist._backend.runtime import to_numpy
+from skmnist._backend.runtime import ENGINE_LOCK, to_numpy
 
 
 def _gaussian_matrix(size, sigma):
@@ -197,5 +197,8 @@ class DistortionLayer(keras.layers.Layer):
 
 def distort(spec, X, image_shape, *, seed):
     """Flat images ``X`` distorted once by a ``RandomDistortion`` ``spec``, as NumPy."""
-    layer = DistortionLayer.from_spec(spec, image_shape, seed=seed, dtype=X.dtype.name)
-    return to_numpy(layer(X, training=True))
+    with ENGINE_LOCK:  # not while a fit has set Keras' float type
+        layer = DistortionLayer.from_spec(
+            spec, image_shape, seed=seed, dtype=X.dtype.name
+        )
+        return to_numpy(layer(X, training=True))

@@ -1,7 +1,8 @@
 """The training engine's runtime: threads, seeds, float types, log filters.
 
 Everything here acts on global state of Keras, TensorFlow or NumPy for the
-duration of a fit, and puts it back afterwards.
+duration of a fit, and puts it back afterwards. Since that state is the
+process's, :data:`ENGINE_LOCK` lets one fit at a time change it.
 
 Threads: Keep TensorFlow within the share of the CPU a parallel search gives it.
 
@@ -20,12 +21,14 @@ import logging
 import os
 import random
 import sys
+import threading
 from contextlib import contextmanager
 
 import keras
 import numpy as np
 
 __all__ = [
+    "ENGINE_LOCK",
     "configure_tensorflow_threads",
     "float_dtypes",
     "floatx_scope",
@@ -33,6 +36,15 @@ __all__ = [
     "thread_limit",
     "to_numpy",
 ]
+
+#: Held for the whole of every use of the engine (a fit, a distortion of
+#: images). A fit sets process-wide state for its duration: Keras' float
+#: type, the global random seeds and TensorFlow's op determinism, and it
+#: reads the global NumPy generator to shuffle. Two fits at once in threads
+#: would read each other's settings (wrong float types, other seeds), so
+#: they take turns: on a CPU one fit already keeps every core busy.
+#: Re-entrant, so that a callback may fit another model in the same thread.
+ENGINE_LOCK = threading.RLock()
 
 # TensorFlow's own variables: when the user sets one, TensorFlow is left alone.
 _TENSORFLOW_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
