@@ -17,20 +17,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from skmnist import _forward
 from skmnist._rows import map_chunks, validate_rows
+from skmnist._spec import FitPlan, Stopping
 from skmnist._training_data import (
     check_classes,
     check_hidden_layer_sizes,
     check_resumable,
     combine_sample_weight,
-    network_params,
+    network_spec,
     validate_training_data,
     validation_split,
 )
 from skmnist.augmentation import RandomDistortion
 
 __all__ = ["MNISTDenseClassifier"]
-
-_ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "elu", "gelu")
 
 
 class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
@@ -260,7 +259,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "activation": [StrOptions(set(_forward.ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -410,16 +409,20 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             name=type(self).__name__,
         )
         if resume:
-            check_resumable(self.coefs_, [self.n_features_in_, *sizes, len(classes)])
+            check_resumable(
+                self.coefs_,
+                self.intercepts_,
+                [self.n_features_in_, *sizes, len(classes)],
+            )
         X, y, sample_weight, n_effective = combine_sample_weight(
             X, y, sample_weight, self.class_weight
         )
         seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        early_stopping = self.early_stopping and not incremental
+        plan = self._fit_plan(seed, incremental)
         validation = None
-        if early_stopping:
+        if plan.stopping is not None and plan.stopping.early_stopping:
             X, y, sample_weight, validation = validation_split(
                 X,
                 y,
@@ -434,26 +437,37 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             X,
             y,
             classes=classes,
-            network=network_params(self, sizes, X, n_effective),
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            schedule=self.learning_rate_schedule,
-            stopping=dict(
-                early_stopping=early_stopping,
-                n_iter_no_change=self.n_iter_no_change,
-                tol=self.tol,
-            ),
-            seed=seed,
+            spec=network_spec(self, sizes, X, len(classes), n_effective),
+            plan=plan,
             state=self._resume_state() if resume else None,
             sample_weight=sample_weight,
             validation_data=validation,
-            incremental=incremental,
-            callbacks=self.callbacks,
-            verbose=self.verbose,
         )
         self._set_fitted(result, classes, len(y), resume)
         return self
+
+    def _fit_plan(self, seed, incremental):
+        """How this call trains: `fit`'s epochs, or `partial_fit`'s one pass
+        at the constant `learning_rate` with no stopping rule."""
+        if incremental:
+            epochs, schedule, stopping = 1, "constant", None
+        else:
+            epochs, schedule = self.epochs, self.learning_rate_schedule
+            stopping = Stopping(
+                early_stopping=self.early_stopping,
+                n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol,
+            )
+        return FitPlan(
+            epochs=epochs,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            schedule=schedule,
+            stopping=stopping,
+            seed=seed,
+            verbose=min(int(self.verbose), 2),
+            callbacks=tuple(self.callbacks or ()),
+        )
 
     def _resume_state(self):
         return {
@@ -463,12 +477,12 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         }
 
     def _set_fitted(self, result, classes, n_samples, resume):
-        history, new = (self.history_ if resume else {}), result["history"]
+        history, new = (self.history_ if resume else {}), result.history
         n_old, n_new = len(history.get("loss", [])), len(new["loss"])
         self.classes_ = classes
-        self.coefs_ = result["coefs"]
-        self.intercepts_ = result["intercepts"]
-        self.training_state_ = result["state"]
+        self.coefs_ = result.coefs
+        self.intercepts_ = result.intercepts
+        self.training_state_ = result.state
         # One value per epoch in every list: NaN for the epochs of fits that
         # did not record a metric (early stopping switched on or off).
         self.history_ = {
@@ -478,9 +492,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         }
         self.t_ = (self.t_ if resume else 0) + n_new * n_samples
         self.best_epoch_ = None
-        if result["best_epoch"] is not None:
+        if result.best_epoch is not None:
             # The epoch Keras' EarlyStopping restored, counted from the first.
-            self.best_epoch_ = n_old + result["best_epoch"]
+            self.best_epoch_ = n_old + result.best_epoch
         self._set_derived_attributes()
         if not np.isfinite(self.loss_):
             import warnings

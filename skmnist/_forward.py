@@ -1,10 +1,14 @@
 """The network's forward pass in NumPy, on the fitted ``coefs_`` and ``intercepts_``.
 
-Pure functions, like ``sklearn/neural_network/_base.py``: the activations, and
-the pass from validated rows to the output layer's logits. Dropout and the
+Pure functions, like ``sklearn/neural_network/_base.py``: the activations
+(the one table of them), the shapes the layers' arrays must have, and the
+pass from validated rows to the output layer's logits. Dropout and the
 training-time distortion are the identity at inference, so the fitted network
 is a few matrix products.
 """
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import erf, expit
@@ -31,15 +35,47 @@ def _logistic(x):
     return expit(x, out=x)
 
 
-#: The hidden layers' activations, by MLPClassifier's names.
+class Activation(NamedTuple):
+    """A hidden activation: NumPy's function and its names elsewhere."""
+
+    #: In NumPy, in place where it can be (``logits`` owns its arrays).
+    function: Callable
+    #: Keras' name of the same function (the training engine's layers).
+    keras: str
+    #: The ONNX operator, or None where the export composes it (identity is
+    #: no node; GELU is Erf, Div, Add and Mul).
+    onnx: str | None
+
+
+def _identity(x):
+    return x
+
+
+#: The hidden layers' activations, by MLPClassifier's names: the one table
+#: that the classifier's parameter check, the training engine and the ONNX
+#: export read.
 ACTIVATIONS = {
-    "identity": lambda x: x,
-    "logistic": _logistic,
-    "tanh": _tanh,
-    "relu": _relu,
-    "elu": _elu,
-    "gelu": _gelu,
+    "identity": Activation(_identity, "linear", None),
+    "logistic": Activation(_logistic, "sigmoid", "Sigmoid"),
+    "tanh": Activation(_tanh, "tanh", "Tanh"),
+    "relu": Activation(_relu, "relu", "Relu"),
+    "elu": Activation(_elu, "elu", "Elu"),
+    "gelu": Activation(_gelu, "gelu", None),
 }
+
+
+def layer_shapes_match(coefs, intercepts, units):
+    """Whether ``coefs`` and ``intercepts`` are the dense layers of ``units``.
+
+    ``units`` lists the number of inputs, each hidden layer's units and the
+    number of outputs; layer ``i`` then has a kernel of shape
+    ``(units[i], units[i + 1])`` and a bias of shape ``(units[i + 1],)``.
+    """
+    kernels = [tuple(W.shape) for W in coefs]
+    biases = [tuple(b.shape) for b in intercepts]
+    return kernels == list(zip(units[:-1], units[1:])) and biases == [
+        (n,) for n in units[1:]
+    ]
 
 
 #: Up to this many rows, X itself is summed to check it is finite; above, the
@@ -54,7 +90,7 @@ def logits(X, coefs, intercepts, activation, *, check_finite=False, name=None):
     infinity) is checked on the way, see :func:`_check_finite`; ``name`` is
     the estimator's, for the error message.
     """
-    hidden = ACTIVATIONS[activation]
+    hidden = ACTIVATIONS[activation].function
     out = X
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         if i == 0 and check_finite:

@@ -11,7 +11,9 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
 from skmnist._arrays import aligned_array
+from skmnist._forward import layer_shapes_match
 from skmnist._rows import as_rows, validate_rows
+from skmnist._spec import DistortionSpec, NetworkSpec
 
 
 def check_hidden_layer_sizes(sizes):
@@ -109,7 +111,7 @@ def validation_split(X, y, sample_weight, classes, *, fraction, seed):
     _, counts = np.unique(y, return_counts=True)
     stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
     # Imported here: sklearn.model_selection loads sklearn.metrics and
-    # sklearn.preprocessing (0.12 s of `from skmnist import ...`).
+    # sklearn.preprocessing, which `from skmnist import ...` need not load.
     from sklearn.model_selection import train_test_split
 
     from skmnist.preprocessing import OneHotLabelEncoder
@@ -125,21 +127,28 @@ def validation_split(X, y, sample_weight, classes, *, fraction, seed):
     return X_train, y_train, sw_train, validation
 
 
-def network_params(estimator, sizes, X, n_effective):
-    """The training engine's ``network`` arguments from a classifier's params."""
+def network_spec(estimator, sizes, X, n_classes, n_effective):
+    """The :class:`~skmnist._spec.NetworkSpec` of a classifier's params.
+
+    ``sizes`` are the checked hidden layer sizes, ``X`` the training rows
+    (their width and float type), ``n_effective`` the number of samples the
+    weights stand for.
+    """
     augmentation = None
     if estimator.augmentation is not None:
-        spec = estimator.augmentation
-        augmentation = dict(
-            image_shape=spec.check_image_shape(X.shape[1]),
-            shift=spec.shift,
-            rotation=spec.rotation,
-            scale=spec.scale,
-            elastic_alpha=spec.elastic_alpha,
-            elastic_sigma=spec.elastic_sigma,
+        distortion = estimator.augmentation
+        augmentation = DistortionSpec(
+            image_shape=tuple(distortion.check_image_shape(X.shape[1])),
+            shift=distortion.shift,
+            rotation=distortion.rotation,
+            scale=distortion.scale,
+            elastic_alpha=distortion.elastic_alpha,
+            elastic_sigma=distortion.elastic_sigma,
         )
-    return dict(
-        hidden_layer_sizes=sizes,
+    return NetworkSpec(
+        n_features=int(X.shape[1]),
+        n_classes=int(n_classes),
+        hidden_layer_sizes=tuple(sizes),
         activation=estimator.activation,
         dropout=estimator.dropout,
         # MLPClassifier's penalty: 0.5 * alpha * ||W||^2 / batch size, the
@@ -154,18 +163,28 @@ def network_params(estimator, sizes, X, n_effective):
     )
 
 
-def check_resumable(coefs, units):
-    """Raise unless ``coefs`` have the shapes of layers of ``units`` units."""
-    expected = list(zip(units[:-1], units[1:]))
-    fitted = [tuple(W.shape) for W in coefs]
-    if fitted != expected:
-        fitted_sizes = tuple(shape[1] for shape in fitted[:-1])
+def check_resumable(coefs, intercepts, units):
+    """Raise unless the fitted layers are those of ``units`` units.
+
+    ``units`` is ``[n_features, *hidden_layer_sizes, n_classes]`` of the
+    fit that would continue them.
+    """
+    if layer_shapes_match(coefs, intercepts, units):
+        return
+    fitted_sizes = tuple(W.shape[1] for W in coefs[:-1])
+    if fitted_sizes == tuple(units[1:-1]):
         raise ValueError(
-            "warm_start and partial_fit continue the fitted network, whose "
-            f"hidden layers have {fitted_sizes} units, but hidden_layer_sizes "
-            f"is {tuple(units[1:-1])}. Set warm_start=False to train a new "
-            "network."
+            "warm_start and partial_fit continue the fitted network, but its "
+            f"arrays do not fit together: coefs_ {[W.shape for W in coefs]}, "
+            f"intercepts_ {[b.shape for b in intercepts]}, for {units[0]} "
+            f"features and {units[-1]} classes."
         )
+    raise ValueError(
+        "warm_start and partial_fit continue the fitted network, whose "
+        f"hidden layers have {fitted_sizes} units, but hidden_layer_sizes "
+        f"is {tuple(units[1:-1])}. Set warm_start=False to train a new "
+        "network."
+    )
 
 
 def validate_training_data(estimator, X, y, resume):

@@ -11,7 +11,6 @@ report) nor :mod:`skmnist.report` (which writes one to a folder), nor Keras.
 import math
 import platform
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 
 import numpy as np
@@ -22,6 +21,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 from sklearn.utils.multiclass import unique_labels
+
+from skmnist._versions import installed_version
 
 __all__ = ["EvaluationReport"]
 
@@ -38,23 +39,12 @@ _VERSIONED = (
     "scikeras",
     "jax",
 )
-# Other distribution names that provide the same import package.
-_ALIASES = {"tensorflow": ("tensorflow-cpu", "tensorflow-macos", "tf-nightly")}
-
-
-def _dist_version(name):
-    for dist in (name, *_ALIASES.get(name, ())):
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            continue
-    return None
 
 
 def _versions():
     """Versions of Python and the libraries, read without importing them."""
     versions = {"python": platform.python_version()}
-    versions.update({name: _dist_version(name) for name in _VERSIONED})
+    versions.update({name: installed_version(name) for name in _VERSIONED})
     return versions
 
 

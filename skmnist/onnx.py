@@ -39,6 +39,7 @@ except ImportError as exc:  # pragma: no cover - the extra is installed in CI
     ) from None
 
 from skmnist._classifier import MNISTDenseClassifier
+from skmnist._forward import ACTIVATIONS
 from skmnist._io import atomic_write
 from skmnist.preprocessing import ImageFlattener, PixelScaler
 
@@ -46,12 +47,12 @@ __all__ = ["to_onnx"]
 
 _FLOAT = onnx.TensorProto.FLOAT
 
-# The hidden activations, as ONNX operators (see skmnist/_forward.py).
+# The hidden activations that are one ONNX operator (the others are
+# composed in _hidden_activation), from the one table in skmnist/_forward.py.
 _ACTIVATION_OPS = {
-    "logistic": "Sigmoid",
-    "tanh": "Tanh",
-    "relu": "Relu",
-    "elu": "Elu",
+    name: activation.onnx
+    for name, activation in ACTIVATIONS.items()
+    if activation.onnx is not None
 }
 
 

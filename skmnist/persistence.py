@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from skmnist._forward import layer_shapes_match
 from skmnist._io import atomic_folder
 
 __all__ = ["load_model", "save_model"]
@@ -331,15 +332,15 @@ def _decode_step(step, arrays):
 
 def _check_network_shapes(clf):
     """Raise ValueError unless the saved layers chain from inputs to classes."""
-    units = [clf.n_features_in_, *(W.shape[1] for W in clf.coefs_)]
-    shapes = [tuple(W.shape) for W in clf.coefs_]
-    if (
-        shapes != list(zip(units[:-1], units[1:]))
-        or [b.shape for b in clf.intercepts_] != [(n,) for n in units[1:]]
-        or units[-1] != len(clf.classes_)
-    ):
+    units = [
+        clf.n_features_in_,
+        *(W.shape[1] for W in clf.coefs_[:-1]),
+        len(clf.classes_),
+    ]
+    if not layer_shapes_match(clf.coefs_, clf.intercepts_, units):
         raise ValueError(
-            f"the network's arrays do not fit together: coefs_ {shapes}, "
+            "the network's arrays do not fit together: coefs_ "
+            f"{[tuple(W.shape) for W in clf.coefs_]}, "
             f"intercepts_ {[b.shape for b in clf.intercepts_]}, "
             f"{clf.n_features_in_} features, {len(clf.classes_)} classes"
         )

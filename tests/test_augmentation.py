@@ -15,6 +15,7 @@ from skmnist import (
     save_model,
 )
 from skmnist._backend.distortion import DistortionLayer
+from skmnist._backend.runtime import to_numpy
 from skmnist.augmentation import RandomDistortion
 
 SMALL = dict(hidden_layer_sizes=(32,), epochs=2, batch_size=100, random_state=0)
@@ -102,7 +103,7 @@ def test_distortion_acts_in_fit_only(digits):
     assert np.array_equal(proba, clf.predict_proba(X_test))
     # ...so the network's output is that of its dense layers alone.
     logits = _forward.logits(X_test, clf.coefs_, clf.intercepts_, clf.activation)
-    expected = keras.ops.convert_to_numpy(keras.ops.softmax(logits))
+    expected = to_numpy(keras.ops.softmax(logits))
     np.testing.assert_allclose(proba, expected, rtol=1e-4, atol=1e-6)
     # In training it changes the images.
     assert not np.allclose(np.asarray(layer(X_test, training=True)), X_test)
@@ -163,7 +164,7 @@ class _RecordLearningRate(keras.callbacks.Callback):
         _RecordLearningRate.rates.clear()
 
     def on_epoch_begin(self, epoch, logs=None):
-        rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        rate = float(to_numpy(self.model.optimizer.learning_rate))
         _RecordLearningRate.rates.append(rate)
 
 

@@ -14,6 +14,8 @@ from skmnist._backend.network import (
     FusedAdam,
     build_dense_network,
 )
+from skmnist._backend.runtime import to_numpy
+from skmnist._spec import NetworkSpec
 
 on_tensorflow = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
@@ -32,7 +34,7 @@ def _train(optimizer, dtype):
         grads = [rng.normal(size=v.shape).astype(dtype) for v in variables]
         optimizer.apply(grads, variables)
     moments = optimizer._momentums + optimizer._velocities
-    return [keras.ops.convert_to_numpy(v) for v in [*variables, *moments]]
+    return [to_numpy(v) for v in [*variables, *moments]]
 
 
 @on_tensorflow
@@ -134,13 +136,21 @@ def test_network_trains_with_the_fused_adam_and_logit_accuracy(mnist_small):
     assert keras_accuracy == pytest.approx(clf.score(X_train[:1000], y_train[:1000]))
 
 
-def _network(steps_per_execution=4, **kwargs):
-    model = build_dense_network(
-        {"n_features_in_": 12, "n_classes_": 3},
+def _network(steps_per_execution=4):
+    spec = NetworkSpec(
+        n_features=12,
+        n_classes=3,
         hidden_layer_sizes=(16, 8),
-        seed=0,
-        **kwargs,
+        activation="relu",
+        dropout=0.0,
+        l2=0.0,
+        learning_rate=1e-3,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        dtype="float32",
     )
+    model = build_dense_network(spec, seed=0)
     model.steps_per_execution = steps_per_execution
     return model
 

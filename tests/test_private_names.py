@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from skmnist._backend import _private
+from skmnist._versions import installed_version
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ def test_a_missing_name_is_reported_with_library_and_version():
     with pytest.raises(AttributeError) as error:
         _private.check(entry)
     message = str(error.value)
-    assert f"keras {_private.installed_version('keras')}" in message
+    assert f"keras {installed_version('keras')}" in message
     assert "keras.Model._no_such_name" in message
     assert "skmnist/_backend/fit_loop.py" in message
 

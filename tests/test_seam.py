@@ -8,6 +8,7 @@ scikeras; training resumes from a loaded model exactly as from the original.
 
 import ast
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -308,6 +309,7 @@ def test_a_model_saved_by_skmnist_0_1_loads_without_pickle(mnist, tmp_path):
     # Format 1 kept the network as a Keras file and MLPClassifier's derived
     # attributes as properties; such a folder still loads, fully fitted.
     from skmnist._backend.network import build_dense_network, set_network_state
+    from skmnist._spec import NetworkSpec
     from skmnist.persistence import ARRAYS_FILE, METADATA_FILE, NETWORK_FILE
 
     train, test = mnist
@@ -315,7 +317,19 @@ def test_a_model_saved_by_skmnist_0_1_loads_without_pickle(mnist, tmp_path):
     clf = MNISTDenseClassifier(hidden_layer_sizes=(16,), epochs=1, random_state=0)
     folder = save_model(clf.fit(X, y), tmp_path / "v1")
     network = build_dense_network(
-        {"n_features_in_": 784, "n_classes_": 10}, hidden_layer_sizes=(16,)
+        NetworkSpec(
+            n_features=784,
+            n_classes=10,
+            hidden_layer_sizes=(16,),
+            activation="relu",
+            dropout=0.0,
+            l2=0.0,
+            learning_rate=1e-3,
+            beta_1=0.9,
+            beta_2=0.999,
+            epsilon=1e-8,
+            dtype="float32",
+        )
     )
     set_network_state(
         network,
@@ -336,3 +350,32 @@ def test_a_model_saved_by_skmnist_0_1_loads_without_pickle(mnist, tmp_path):
         loaded.predict_proba(X_test), clf.predict_proba(X_test)
     )
     assert loaded.loss_curve_ == clf.loss_curve_ and loaded.n_layers_ == 3
+
+
+_QUIET_FIT = (
+    "import os, numpy as np\n"
+    "from skmnist import MNISTDenseClassifier\n"
+    "X = np.random.RandomState(0).rand(60, 12).astype('float32')\n"
+    "MNISTDenseClassifier((4,), epochs=1, random_state=0).fit(X, np.arange(60) % 3)\n"
+    "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
+)
+
+
+@pytest.mark.parametrize("level", [None, "1"])
+def test_a_fit_starts_quietly_unless_the_user_sets_a_log_level(level):
+    # TensorFlow's C++ start-up lines (absl's "All log messages before
+    # absl::InitializeLog()", oneDNN's and CUDA's notes) stay off the terminal
+    # by default; a TF_CPP_MIN_LOG_LEVEL the user set is left as it is.
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    if level is not None:
+        env["TF_CPP_MIN_LOG_LEVEL"] = level
+    done = subprocess.run(
+        [sys.executable, "-c", _QUIET_FIT],
+        env={**env, "KERAS_BACKEND": "tensorflow"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == [level or "3"]
+    if level is None:
+        assert done.stderr == ""

@@ -17,7 +17,8 @@ holding ``name``).
 """
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
+
+from skmnist._versions import installed_version
 
 PRIVATE_NAMES = [
     # keras.Model (Trainer): the in-graph fit loop (fit_loop.DenseNetwork.fit)
@@ -96,14 +97,6 @@ PRIVATE_NAMES = [
 # does (tests/test_backends.py runs that loop against Keras' fit on JAX).
 
 
-def installed_version(library):
-    """The installed version of ``library``, or ``"not installed"``."""
-    try:
-        return version(library)
-    except PackageNotFoundError:
-        return "not installed"
-
-
 def _resolve(path):
     """The module or class at dotted ``path`` (a module, or module.Class)."""
     try:
@@ -138,8 +131,9 @@ def check(entry):
         found = False
     if not found:
         raise AttributeError(
-            f"{library} {installed_version(library)} no longer has the private "
-            f"name {owner}.{name}, which skmnist's training engine uses in "
+            f"{library} {installed_version(library) or '(not installed)'} no "
+            f"longer has the private name {owner}.{name}, which skmnist's "
+            "training engine uses in "
             f"skmnist/_backend/{used_in.split()[0].split('.')[0]}.py. Install the "
             "version range pinned in pyproject.toml, or adapt that module."
         )

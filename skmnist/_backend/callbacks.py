@@ -46,8 +46,8 @@ class _HostComparison:
     Keras' monitoring callbacks compare the epoch's value (a Python float of
     the epoch's logs) with the best one so far through ``keras.ops.less`` or
     ``keras.ops.greater``: a call into the backend each epoch and, on JAX,
-    two XLA programs compiled at a process's first comparison (about 40 ms
-    on 2 CPU cores, in the first fit of two or more epochs). This is the same
+    two XLA programs compiled at a process's first comparison (see
+    ``benchmarks/results/engine_design.md``). This is the same
     test, ``value - min_delta`` against the reference, in Python floats:
     NaN is never an improvement, as in Keras. Keras rounds both sides to
     float32 first, so values within a float32 rounding of each other can
@@ -72,51 +72,38 @@ class ReduceLROnPlateau(_HostComparison, keras.callbacks.ReduceLROnPlateau):
     """Keras' ``ReduceLROnPlateau``, comparing on the host."""
 
 
-def make_callbacks(
-    user_callbacks,
-    *,
-    early_stopping,
-    n_iter_no_change,
-    tol,
-    incremental,
-    schedule=None,
-):
-    """The callbacks of one fit: copies of the user's, plus stopping rules.
+def make_callbacks(user_callbacks, stopping, *, schedule):
+    """The callbacks of one fit: copies of the user's, schedule, stopping rules.
 
-    As in MLPClassifier, training stops when the monitored loss (validation
-    loss with early stopping, else training loss) has not improved by ``tol``
-    for ``n_iter_no_change`` epochs; early stopping restores the best weights.
-    ``partial_fit`` (``incremental``) runs one epoch and needs neither.
-    ``schedule`` (a :class:`LearningRateSchedule`) sets the learning rate.
+    ``schedule`` is a :class:`LearningRateSchedule`; ``"adaptive"`` adds
+    Keras' ``ReduceLROnPlateau`` on the monitored loss. ``stopping`` (a
+    :class:`~skmnist._spec.Stopping`, or None for a pass with no stopping
+    rule, as ``partial_fit``'s) adds, as in MLPClassifier, an
+    ``EarlyStopping`` on the monitored loss: the validation loss with early
+    stopping, which restores the best weights and is then the last callback,
+    else the training loss.
     """
-    callbacks = copy.deepcopy(list(user_callbacks or []))
-    if schedule is not None:
-        callbacks.append(schedule)
-        if schedule.kind == "adaptive" and not incremental:
-            callbacks.append(
-                ReduceLROnPlateau(
-                    monitor="val_loss" if early_stopping else "loss",
-                    factor=0.2,
-                    patience=2,
-                    min_delta=tol,
-                    min_lr=1e-6 * schedule.learning_rate,
-                )
-            )
-    if early_stopping:
+    callbacks = copy.deepcopy(list(user_callbacks))
+    callbacks.append(schedule)
+    if stopping is None:
+        return callbacks
+    monitor = "val_loss" if stopping.early_stopping else "loss"
+    if schedule.kind == "adaptive":
         callbacks.append(
-            EarlyStopping(
-                monitor="val_loss",
-                min_delta=tol,
-                patience=n_iter_no_change,
-                restore_best_weights=True,
+            ReduceLROnPlateau(
+                monitor=monitor,
+                factor=0.2,
+                patience=2,
+                min_delta=stopping.tol,
+                min_lr=1e-6 * schedule.learning_rate,
             )
         )
-    elif not incremental:
-        callbacks.append(
-            EarlyStopping(
-                monitor="loss",
-                min_delta=tol,
-                patience=n_iter_no_change,
-            )
+    callbacks.append(
+        EarlyStopping(
+            monitor=monitor,
+            min_delta=stopping.tol,
+            patience=stopping.n_iter_no_change,
+            restore_best_weights=stopping.early_stopping,
         )
+    )
     return callbacks

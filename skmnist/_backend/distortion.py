@@ -12,6 +12,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from skmnist._backend.runtime import ENGINE_LOCK, to_numpy
+
 
 def _gaussian_matrix(size, sigma):
     """``G`` such that ``G @ field`` smooths a field's columns with a Gaussian.
@@ -195,5 +197,8 @@ class DistortionLayer(keras.layers.Layer):
 
 def distort(spec, X, image_shape, *, seed):
     """Flat images ``X`` distorted once by a ``RandomDistortion`` ``spec``, as NumPy."""
-    layer = DistortionLayer.from_spec(spec, image_shape, seed=seed, dtype=X.dtype.name)
-    return keras.ops.convert_to_numpy(layer(X, training=True))
+    with ENGINE_LOCK:  # not while a fit has set Keras' float type
+        layer = DistortionLayer.from_spec(
+            spec, image_shape, seed=seed, dtype=X.dtype.name
+        )
+        return to_numpy(layer(X, training=True))

@@ -22,12 +22,11 @@ class DenseNetwork(keras.Model):
     ``jax.lax.fori_loop`` around Keras' stateless train step; the shorter
     last batch of an epoch is a call of its own). TensorFlow's
     pipeline hands every batch over between threads, and Keras' JAX loop
-    dispatches every step from Python; on 2 CPU cores, leaving them out makes
-    an epoch of the MNIST network about 1.14x (TensorFlow) and 1.17x (JAX)
-    faster. Every other case (another backend, datasets or generators,
-    ``class_weight``, ``validation_split``, ``steps_per_epoch``, a
-    distribution strategy or JAX distribution, eager execution) is Keras'
-    ``fit``.
+    dispatches every step from Python: leaving them out makes epochs faster
+    (figures in ``benchmarks/results/engine_design.md``). Every other case
+    (another backend, datasets or generators, ``class_weight``,
+    ``validation_split``, ``steps_per_epoch``, a distribution strategy or
+    JAX distribution, eager execution) is Keras' ``fit``.
     """
 
     def fit(
@@ -235,9 +234,8 @@ class DenseNetwork(keras.Model):
         def train_steps(data, order, begin, end, batch_size):
             def step(i):
                 # A slice of a static size: the step's shapes are known when
-                # it is traced, and TensorFlow folds its shape arithmetic
-                # (5% faster epochs on 2 CPU cores than a slice of a tensor
-                # size).
+                # it is traced, and TensorFlow folds its shape arithmetic,
+                # which a slice of a tensor size would compute every step.
                 index = tf.slice(order, [i * batch_size], [batch_size])
                 self.train_step(tuple(tf.gather(t, index) for t in data))
                 return (i + 1,)

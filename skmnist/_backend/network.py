@@ -5,26 +5,19 @@ estimator: :func:`network_state` reads a trained network into plain arrays,
 and ``build_dense_network(..., state=...)`` builds a network from them again.
 """
 
+import dataclasses
+
 import keras
 import numpy as np
 
 from skmnist._backend.distortion import DistortionLayer
 from skmnist._backend.fit_loop import DenseNetwork
-from skmnist._backend.runtime import _tensorflow_backend
+from skmnist._backend.runtime import _tensorflow_backend, to_numpy
+from skmnist._forward import ACTIVATIONS
 
 # Training steps run per call of Keras' compiled train function; batch-level
 # callback hooks run once per call.
 STEPS_PER_EXECUTION = 128
-
-# scikit-learn's activation names (MLPClassifier) -> Keras' names.
-ACTIVATIONS = {
-    "identity": "linear",
-    "logistic": "sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-    "elu": "elu",
-    "gelu": "gelu",
-}
 
 
 @keras.saving.register_keras_serializable(package="skmnist")
@@ -101,8 +94,8 @@ def _categorical_accuracy(y_true, y_pred):
     # Keras' TensorFlow softmax keeps its input on its output: the largest
     # logit is the largest probability, and with the loss (which reads the
     # logits too) not using the probabilities, TensorFlow drops the softmax
-    # from the training step. Its oneDNN kernel is slow on a small batch
-    # (about 0.2 ms a step of 128 images on 2 CPU cores, in a profile).
+    # from the training step, where its oneDNN kernel costs a noticeable
+    # share of a small batch's step.
     y_pred = getattr(y_pred, "_keras_logits", y_pred)
     tf = _tensorflow_backend()
     if tf is not None:
@@ -134,56 +127,34 @@ class CategoricalAccuracy(keras.metrics.MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
-def build_dense_network(
-    meta,
-    hidden_layer_sizes=(256, 128),
-    activation="relu",
-    dropout=0.0,
-    l2=0.0,
-    learning_rate=1e-3,
-    beta_1=0.9,
-    beta_2=0.999,
-    epsilon=1e-8,
-    seed=None,
-    dtype="float32",
-    augmentation=None,
-    state=None,
-):
-    """Build and compile the dense softmax network (scikeras' ``model`` callable).
+def build_dense_network(spec, seed=None, state=None):
+    """Build and compile the network of ``spec`` (scikeras' ``model`` callable).
 
-    ``n_features_in_ [-> DistortionLayer] -> Dense(units, activation)
-    [-> Dropout] ... -> Dense(n_classes_, softmax)``, trained with Adam on
-    categorical cross-entropy, with an L2 penalty ``l2 * ||W||^2`` on every
-    kernel. ``augmentation`` (a dict of :class:`DistortionLayer` arguments)
-    adds the training-only distortion of the input images. Every initializer,
-    dropout and distortion layer gets its own seed drawn from ``seed``, so a
-    seeded build does not depend on any global state. ``state`` (as
-    :func:`network_state` returns it) sets the weights, the optimizer's state
-    and the random generators' states of a network trained before.
+    ``spec`` is a :class:`~skmnist._spec.NetworkSpec`: ``n_features
+    [-> DistortionLayer] -> Dense(units, activation) [-> Dropout] ... ->
+    Dense(n_classes, softmax)``, trained with Adam on categorical
+    cross-entropy, with an L2 penalty ``l2 * ||W||^2`` on every kernel. The
+    distortion (``spec.augmentation``) acts in training only. Every
+    initializer, dropout and distortion layer gets its own seed drawn from
+    ``seed``, so a seeded build does not depend on any global state.
+    ``state`` (as :func:`network_state` returns it, plus ``"coefs"`` and
+    ``"intercepts"``) sets the weights, the optimizer's state and the random
+    generators' states of a network trained before.
     """
-    inputs = keras.Input(shape=(meta["n_features_in_"],), dtype=dtype, name="pixels")
-    outputs = _dense_layers(
-        inputs,
-        meta["n_classes_"],
-        hidden_layer_sizes=hidden_layer_sizes,
-        activation=activation,
-        dropout=dropout,
-        l2=l2,
-        seed=seed,
-        dtype=dtype,
-        augmentation=augmentation,
-    )
-    model = DenseNetwork(inputs, outputs, name="mnist_dense")
+    inputs = keras.Input(shape=(spec.n_features,), dtype=spec.dtype, name="pixels")
+    model = DenseNetwork(inputs, _dense_layers(inputs, spec, seed), name="mnist_dense")
     model.compile(
         optimizer=FusedAdam(
-            learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon
+            learning_rate=spec.learning_rate,
+            beta_1=spec.beta_1,
+            beta_2=spec.beta_2,
+            epsilon=spec.epsilon,
         ),
-        loss=keras.losses.CategoricalCrossentropy(dtype=dtype),
+        loss=keras.losses.CategoricalCrossentropy(dtype=spec.dtype),
         metrics=[CategoricalAccuracy()],
         # Several training steps per call into the compiled function: a
         # dense network's step is short, and Python's round trip between
-        # steps costs as much again (measured on 2 CPU cores: 1.8x faster
-        # epochs with 32 steps per call than with 1, and 1.2x more with 128).
+        # steps would otherwise cost about as much as the step.
         steps_per_execution=STEPS_PER_EXECUTION,
     )
     if state is not None:
@@ -191,48 +162,42 @@ def build_dense_network(
     return model
 
 
-def _dense_layers(
-    inputs,
-    n_classes,
-    *,
-    hidden_layer_sizes,
-    activation,
-    dropout,
-    l2,
-    seed,
-    dtype,
-    augmentation,
-):
-    """The network's layers applied to ``inputs``; returns the softmax output."""
+def _dense_layers(inputs, spec, seed):
+    """The layers of ``spec`` applied to ``inputs``; returns the softmax output."""
     seeds = np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=64)
     seeds = seeds.tolist() if seed is not None else [None] * 64
     # The distortion's seed has a slot of its own: with augmentation or
     # without, the weights start the same.
     distortion_seed = seeds.pop()
     seeds = iter(seeds)
+    dtype = spec.dtype
 
     def dense(units, activation, name):
         return keras.layers.Dense(
             units,
             activation=activation,
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-            kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+            kernel_regularizer=keras.regularizers.L2(spec.l2) if spec.l2 > 0 else None,
             dtype=dtype,
             name=name,
         )
 
     x = inputs
-    if augmentation is not None:
+    if spec.augmentation is not None:
         x = DistortionLayer(
-            **augmentation, seed=distortion_seed, dtype=dtype, name="distortion"
+            **dataclasses.asdict(spec.augmentation),
+            seed=distortion_seed,
+            dtype=dtype,
+            name="distortion",
         )(x)
-    for i, units in enumerate(hidden_layer_sizes):
-        x = dense(units, ACTIVATIONS[activation], f"hidden_{i}")(x)
-        if dropout > 0:
+    activation = ACTIVATIONS[spec.activation].keras
+    for i, units in enumerate(spec.hidden_layer_sizes):
+        x = dense(units, activation, f"hidden_{i}")(x)
+        if spec.dropout > 0:
             x = keras.layers.Dropout(
-                dropout, seed=next(seeds), dtype=dtype, name=f"dropout_{i}"
+                spec.dropout, seed=next(seeds), dtype=dtype, name=f"dropout_{i}"
             )(x)
-    return dense(n_classes, "softmax", "softmax")(x)
+    return dense(spec.n_classes, "softmax", "softmax")(x)
 
 
 def _dense(model):
@@ -252,7 +217,7 @@ def network_state(model):
     """
 
     def value(variable):
-        array = np.array(keras.ops.convert_to_numpy(variable.value))
+        array = to_numpy(variable)
         array.flags.writeable = False
         # A view of a read-only array cannot be made writeable again.
         return array.view()

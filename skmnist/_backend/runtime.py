@@ -1,7 +1,8 @@
 """The training engine's runtime: threads, seeds, float types, log filters.
 
 Everything here acts on global state of Keras, TensorFlow or NumPy for the
-duration of a fit, and puts it back afterwards.
+duration of a fit, and puts it back afterwards. Since that state is the
+process's, :data:`ENGINE_LOCK` lets one fit at a time change it.
 
 Threads: Keep TensorFlow within the share of the CPU a parallel search gives it.
 
@@ -20,12 +21,30 @@ import logging
 import os
 import random
 import sys
+import threading
 from contextlib import contextmanager
 
 import keras
 import numpy as np
 
-__all__ = ["configure_tensorflow_threads", "thread_limit"]
+__all__ = [
+    "ENGINE_LOCK",
+    "configure_tensorflow_threads",
+    "float_dtypes",
+    "floatx_scope",
+    "random_seed_scope",
+    "thread_limit",
+    "to_numpy",
+]
+
+#: Held for the whole of every use of the engine (a fit, a distortion of
+#: images). A fit sets process-wide state for its duration: Keras' float
+#: type, the global random seeds and TensorFlow's op determinism, and it
+#: reads the global NumPy generator to shuffle. Two fits at once in threads
+#: would read each other's settings (wrong float types, other seeds), so
+#: they take turns: on a CPU one fit already keeps every core busy.
+#: Re-entrant, so that a callback may fit another model in the same thread.
+ENGINE_LOCK = threading.RLock()
 
 # TensorFlow's own variables: when the user sets one, TensorFlow is left alone.
 _TENSORFLOW_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
@@ -127,6 +146,21 @@ def _tensorflow():
 def _tensorflow_backend():
     """TensorFlow when Keras runs on it, else None (JAX may import it too)."""
     return _tensorflow() if keras.backend.backend() == "tensorflow" else None
+
+
+def to_numpy(value):
+    """A new NumPy array holding a tensor's or a Keras variable's values.
+
+    TensorFlow's tensors go through their own ``numpy()``: NumPy 2 warns
+    (a DeprecationWarning per call) that their ``__array__``, which
+    ``keras.ops.convert_to_numpy`` calls, takes no ``copy`` argument. The
+    array is a copy, detached from the backend's buffer.
+    """
+    if isinstance(value, keras.Variable):
+        value = value.value
+    if _tensorflow_backend() is not None and hasattr(value, "numpy"):
+        value = value.numpy()
+    return np.array(value)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ def _import_scikeras_wrappers():
     ``scikeras.utils.random_state`` imports TensorFlow when it can, for the
     ``random_state`` of scikeras' estimators, which skmnist does not use (it
     seeds the fit itself, see :func:`random_seed_scope`). On JAX that import
-    costs seconds and hundreds of MB for nothing: it is blocked (a ``None``
+    costs seconds and hundreds of megabytes for nothing: it is blocked (a ``None``
     in ``sys.modules`` makes ``import tensorflow`` raise ImportError, which
     scikeras handles) while scikeras loads, and allowed again afterwards.
     """
@@ -61,7 +61,7 @@ class DenseKerasClassifier(KerasClassifier):
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         # MNISTDenseClassifier checked that X is finite: scikeras' check again
-        # would be another pass over the training set (30 ms for MNIST's).
+        # would be another pass over the training set.
         with sklearn.config_context(assume_finite=True):
             return super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
 
@@ -71,43 +71,42 @@ def fit_network(
     y,
     *,
     classes,
-    network,
-    epochs,
-    batch_size,
-    shuffle,
-    verbose,
+    spec,
+    plan,
     callbacks,
-    incremental,
+    state=None,
     sample_weight=None,
     validation_data=None,
     model=None,
 ):
-    """Fit ``model``, or a network built by ``build_dense_network(**network)``.
+    """Fit ``model``, or a network built from ``spec`` (and ``state``).
 
-    ``fit`` runs up to ``epochs`` epochs, ``incremental`` (``partial_fit``)
-    one. Returns the trained Keras model and the history of this call. The
+    Runs ``plan.epochs`` epochs (fewer if a callback stops training) with
+    ``callbacks`` (the complete list: the engine made it from the plan).
+    Returns the trained Keras model and the history of this call. The
     scikeras wrapper is dropped afterwards: nothing of it is kept.
     """
     from skmnist._backend.network import build_dense_network
 
     if model is None:  # scikeras calls the builder with the routed arguments
-        build = {f"model__{key}": value for key, value in network.items()}
-        build["model"] = build_dense_network
+        build = dict(
+            model=build_dense_network,
+            model__spec=spec,
+            model__seed=plan.seed,
+            model__state=state,
+        )
     else:
         build = {"model": model}
     history = keras.callbacks.History()
     wrapper = DenseKerasClassifier(
         classes=classes,
         **build,
-        epochs=epochs,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        fit__verbose=verbose,
+        epochs=plan.epochs,
+        batch_size=plan.batch_size,
+        shuffle=plan.shuffle,
+        fit__verbose=plan.verbose,
         fit__callbacks=[*callbacks, history],
     )
     fit_kwargs = {} if validation_data is None else {"validation_data": validation_data}
-    if incremental:
-        wrapper.partial_fit(X, y, sample_weight=sample_weight, **fit_kwargs)
-    else:
-        wrapper.fit(X, y, sample_weight=sample_weight, **fit_kwargs)
+    wrapper.fit(X, y, sample_weight=sample_weight, **fit_kwargs)
     return wrapper.model_, history.history

@@ -17,7 +17,7 @@ import weakref
 from collections import OrderedDict
 
 _MAX_KEPT = 2
-_kept = OrderedDict()  # id(first kernel) -> (weak references, params, model)
+_kept = OrderedDict()  # id(first kernel) -> (weak references, spec, model)
 
 
 def _arrays(state):
@@ -25,8 +25,8 @@ def _arrays(state):
     return [array for key in sorted(state) for array in state[key]]
 
 
-def remember(model, state, params):
-    """Keep ``model``, the network whose arrays are ``state``."""
+def remember(model, state, spec):
+    """Keep ``model``, the network of ``spec`` whose arrays are ``state``."""
     arrays = _arrays(state)
     key = id(arrays[0])
 
@@ -34,19 +34,19 @@ def remember(model, state, params):
         _kept.pop(key, None)
 
     refs = [weakref.ref(arrays[0], forget)] + [weakref.ref(a) for a in arrays[1:]]
-    _kept[key] = (refs, dict(params), model)
+    _kept[key] = (refs, spec, model)
     while len(_kept) > _MAX_KEPT:
         _kept.popitem(last=False)
 
 
-def take(state, params):
-    """The kept network whose arrays are exactly ``state``'s, or None."""
+def take(state, spec):
+    """The kept network of ``spec`` whose arrays are exactly ``state``'s, or None."""
     arrays = _arrays(state)
     entry = _kept.pop(id(arrays[0]), None)
     if entry is None:
         return None
-    refs, kept_params, model = entry
+    refs, kept_spec, model = entry
     same = len(refs) == len(arrays) and all(
         ref() is array for ref, array in zip(refs, arrays)
     )
-    return model if same and kept_params == params else None
+    return model if same and kept_spec == spec else None
