@@ -35,6 +35,35 @@ def _logistic(x):
     return expit(x, out=x)
 
 
+# Each activation's derivative, from its input z (the pre-activation), as a
+# new array: the backward pass of skmnist.inspection.
+
+
+def _relu_derivative(z):
+    return (z > 0).astype(z.dtype)
+
+
+def _elu_derivative(z):
+    return np.where(z > 0, 1, np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+
+def _gelu_derivative(z):
+    # d/dz of 0.5 z (1 + erf(z / sqrt 2)): Phi(z) + z phi(z).
+    root2 = np.sqrt(np.float32(2)).astype(z.dtype)
+    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi).astype(z.dtype)
+    return 0.5 * (1 + erf(z / root2)) + z * density
+
+
+def _tanh_derivative(z):
+    t = np.tanh(z)
+    return 1 - t * t
+
+
+def _logistic_derivative(z):
+    s = expit(z)
+    return s * (1 - s)
+
+
 class Activation(NamedTuple):
     """A hidden activation: NumPy's function and its names elsewhere."""
 
@@ -45,6 +74,8 @@ class Activation(NamedTuple):
     #: The ONNX operator, or None where the export composes it (identity is
     #: no node; GELU is Erf, Div, Add and Mul).
     onnx: str | None
+    #: Its derivative from the pre-activation, as a new array.
+    derivative: Callable
 
 
 def _identity(x):
@@ -55,12 +86,12 @@ def _identity(x):
 #: that the classifier's parameter check, the training engine and the ONNX
 #: export read.
 ACTIVATIONS = {
-    "identity": Activation(_identity, "linear", None),
-    "logistic": Activation(_logistic, "sigmoid", "Sigmoid"),
-    "tanh": Activation(_tanh, "tanh", "Tanh"),
-    "relu": Activation(_relu, "relu", "Relu"),
-    "elu": Activation(_elu, "elu", "Elu"),
-    "gelu": Activation(_gelu, "gelu", None),
+    "identity": Activation(_identity, "linear", None, np.ones_like),
+    "logistic": Activation(_logistic, "sigmoid", "Sigmoid", _logistic_derivative),
+    "tanh": Activation(_tanh, "tanh", "Tanh", _tanh_derivative),
+    "relu": Activation(_relu, "relu", "Relu", _relu_derivative),
+    "elu": Activation(_elu, "elu", "Elu", _elu_derivative),
+    "gelu": Activation(_gelu, "gelu", None, _gelu_derivative),
 }
 
 
@@ -146,46 +177,6 @@ def log_softmax(z):
     return z
 
 
-# The gradient of the pass, for skmnist.inspection: each activation's
-# derivative, from its input z (the pre-activation), as a new array.
-
-
-def _relu_derivative(z):
-    return (z > 0).astype(z.dtype)
-
-
-def _elu_derivative(z):
-    return np.where(z > 0, 1, np.exp(np.minimum(z, 0))).astype(z.dtype)
-
-
-def _gelu_derivative(z):
-    # d/dz of 0.5 z (1 + erf(z / sqrt 2)): Phi(z) + z phi(z).
-    root2 = np.sqrt(np.float32(2)).astype(z.dtype)
-    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi).astype(z.dtype)
-    return 0.5 * (1 + erf(z / root2)) + z * density
-
-
-def _tanh_derivative(z):
-    t = np.tanh(z)
-    return 1 - t * t
-
-
-def _logistic_derivative(z):
-    s = expit(z)
-    return s * (1 - s)
-
-
-#: The derivative of each activation of ``ACTIVATIONS``, by the same names.
-ACTIVATION_DERIVATIVES = {
-    "identity": np.ones_like,
-    "logistic": _logistic_derivative,
-    "tanh": _tanh_derivative,
-    "relu": _relu_derivative,
-    "elu": _elu_derivative,
-    "gelu": _gelu_derivative,
-}
-
-
 def first_layer_gradient(
     first, coefs, intercepts, activation, output_weights, *, overwrite=False
 ):
@@ -201,8 +192,10 @@ def first_layer_gradient(
     The gradient with respect to X is ``gradient @ coefs[0].T``; it is
     linear in ``gradient``, so a sum of gradients needs one such product.
     """
-    hidden = ACTIVATIONS[activation]
-    derivative = ACTIVATION_DERIVATIVES[activation]
+    hidden, derivative = (
+        ACTIVATIONS[activation].function,
+        ACTIVATIONS[activation].derivative,
+    )
     slopes = []  # each hidden layer's activation derivatives
     out = first
     for W, b in zip(coefs[1:], intercepts[1:]):
