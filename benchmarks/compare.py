@@ -430,6 +430,8 @@ def _run_gemm(args):
 def _worker(args):
     if args.worker == "gemm":
         result = _run_gemm(args)
+    elif args.worker == "small":
+        result = _run_small(args)
     else:
         result = _run_contender(args.worker, args.backend, args)
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
@@ -776,6 +778,165 @@ def _report(machine, config, results, skipped, gemm, imports):
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------
+# Small fits (issue 35): the fixed cost of a call, skmnist beside
+# MLPClassifier in one process, and the first fit of a fresh process.
+
+SMALL_GRID = {"batch_size": [32, 64]}
+SMALL_EPOCHS = {"skmnist": "epochs", "mlp": "max_iter"}
+
+
+def _small_estimator(name, hidden, **params):
+    if name == "mlp":
+        from sklearn.neural_network import MLPClassifier
+
+        return MLPClassifier(hidden, random_state=SEED, **params)
+    from skmnist import MNISTDenseClassifier
+
+    return MNISTDenseClassifier(hidden, random_state=SEED, **params)
+
+
+def _digits():
+    """scikit-learn's digits, pixels / 16 in float32."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return (X / 16).astype("float32"), y
+
+
+def _run_small(args):
+    """Each case for skmnist and MLPClassifier, alternated, in this process.
+
+    A first skmnist fit pays the imports and the first compilation; then
+    each figure is the median of ``args.repeats`` runs (one run of each
+    contender after the other).
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import GridSearchCV
+
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    X, y = _digits()
+    _small_estimator("skmnist", (64,), epochs=1).fit(X, y)
+    mnist_X, mnist_y = _load_data(1_000 * (args.repeats + 1))[:2]
+
+    def digits_fit(name):
+        _small_estimator(name, (64,), **{SMALL_EPOCHS[name]: 20}).fit(X, y)
+
+    def grid_search(name):
+        grid = {SMALL_EPOCHS[name]: [10, 20], **SMALL_GRID}
+        GridSearchCV(_small_estimator(name, (64,)), grid, cv=3).fit(X, y)
+
+    streams = {name: _small_estimator(name, HIDDEN) for name in ("skmnist", "mlp")}
+    chunks = dict.fromkeys(streams, 0)
+
+    def partial_fit(name):
+        i = chunks[name]
+        chunks[name] += 1
+        rows = slice(1_000 * i, 1_000 * (i + 1))
+        streams[name].partial_fit(mnist_X[rows], mnist_y[rows], classes=range(10))
+
+    for name in streams:  # the first call builds the network
+        partial_fit(name)
+    cases = {
+        "digits fit (64,), 20 epochs": digits_fit,
+        "grid search 2x2, cv=3, digits": grid_search,
+        "partial_fit, 1,000 MNIST rows": partial_fit,
+    }
+    result = {"name": "small", "backend": args.backend, "cases": {}}
+    for case, run in cases.items():
+        times = {"skmnist": [], "mlp": []}
+        for _ in range(1 if "grid" in case else args.repeats):
+            for name in times:
+                start = time.perf_counter()
+                run(name)
+                times[name].append(time.perf_counter() - start)
+        result["cases"][case] = {k: statistics.median(v) for k, v in times.items()}
+    return result
+
+
+_FIRST_FIT = (
+    "import sys, time\n"
+    "import sklearn.base, numpy\n"
+    "start = time.perf_counter()\n"
+    "sys.path.insert(0, {here!r})\n"
+    "from compare import _digits, _small_estimator, SMALL_EPOCHS\n"
+    "X, y = _digits()\n"
+    "name = {name!r}\n"
+    "_small_estimator(name, (64,), **{{SMALL_EPOCHS[name]: 20}}).fit(X, y)\n"
+    "print(time.perf_counter() - start)\n"
+)
+
+
+def _first_fits(backend, pairs):
+    """Seconds from ``import sklearn`` done to the end of a first digits fit.
+
+    Fresh processes, skmnist and MLPClassifier alternated, ``pairs`` each;
+    the medians.
+    """
+    env = dict(os.environ, KERAS_BACKEND=backend, PYTHONHASHSEED=str(SEED))
+    here = os.path.dirname(os.path.abspath(__file__))
+    times = {"skmnist": [], "mlp": []}
+    for _ in range(pairs):
+        for name in times:
+            code = _FIRST_FIT.format(here=here, name=name)
+            done = subprocess.run(
+                [sys.executable, "-c", code],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            times[name].append(float(done.stdout.split()[-1]))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def _small_report(machine, result, first):
+    lines = [
+        "# Small fits: skmnist beside MLPClassifier (issue 35)",
+        "",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, Python "
+        f"{machine['python']}. Keras backend: {result['backend']}. One process "
+        "for the three cases (medians; a first fit paid the imports); the "
+        "first fit in fresh processes, timed from `import sklearn` done.",
+        "",
+        "| case | skmnist | MLPClassifier | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    rows = [*result["cases"].items(), ("first fit in a fresh process", first)]
+    for case, times in rows:
+        ours, theirs = times["skmnist"], times["mlp"]
+        lines.append(
+            f"| {case} | {ours * 1000:.0f} ms | {theirs * 1000:.0f} ms | "
+            f"{ours / theirs:.1f}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _small_fits(args):
+    backend = args.backends.split(",")[0]
+    print(f"small fits ({backend}) ...", file=sys.stderr, flush=True)
+    result = _spawn("small", backend, args, 1800)
+    if "error" in result:
+        print(f"small fits FAILED: {result['error']}", file=sys.stderr)
+        return 1
+    print("first fits in fresh processes ...", file=sys.stderr, flush=True)
+    first = _first_fits(backend, 2 if args.short else 5)
+    machine = describe_machine(PACKAGES)
+    report = _small_report(machine, result, first)
+    print(report)
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        document = {"machine": machine, "small": result, "first_fit": first}
+        atomic_write(
+            os.path.join(args.out, "small_fits.json"),
+            json.dumps(document, indent=2) + "\n",
+        )
+        atomic_write(os.path.join(args.out, "small_fits.md"), report)
+    return 0
+
+
 def _parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=None, help="timed epochs (5)")
@@ -792,6 +953,11 @@ def _parse_args(argv):
         help="comma-separated Keras backends: tensorflow, jax (default: tensorflow)",
     )
     parser.add_argument("--out", help="folder for compare.json and compare.md")
+    parser.add_argument(
+        "--small-fits",
+        action="store_true",
+        help="only the small fits beside MLPClassifier (small_fits.json/.md)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="tensorflow", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
@@ -807,7 +973,7 @@ def _parse_args(argv):
     if args.n_train is None:
         args.n_train = 6_000 if short else FULL_TRAIN
     if args.repeats is None:
-        args.repeats = 3 if short else 7
+        args.repeats = 3 if short else 7 if not args.small_fits else 5
     if args.single_repeats is None:
         args.single_repeats = 10 if short else 50
     if args.rounds is None:
@@ -827,6 +993,8 @@ def main(argv=None):
     if args.worker:
         _worker(args)
         return 0
+    if args.small_fits:
+        return _small_fits(args)
     timeout = 600 if args.short else 3600
     backends = [b for b in ("tensorflow", "jax") if b in args.backends.split(",")]
     runs, skipped = [], []

@@ -7,7 +7,8 @@ runs): ``compare.py`` records :func:`describe_machine`, ``accuracy.py`` and
 
 import os
 import platform
-from importlib import metadata
+
+from skmnist._versions import installed_version
 
 __all__ = ["cpu_name", "describe_machine", "machine_line"]
 
@@ -30,12 +31,9 @@ def describe_machine(packages):
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
-    versions = {}
-    for package in packages:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
+    versions = {
+        package: installed_version(package) or "not installed" for package in packages
+    }
     return {
         "cpu": cpu_name(),
         "cores": os.cpu_count(),

@@ -124,7 +124,7 @@ def test_network_trains_with_the_fused_adam_and_logit_accuracy(mnist_small):
     # The network just trained, as the engine keeps it for a warm start.
     from skmnist._backend import trained
 
-    _, _, model = trained._kept[id(clf.coefs_[0])]
+    _, _, model, _ = trained._kept[id(clf.coefs_[0])]
     assert type(model.optimizer) is FusedAdam
     assert int(model.optimizer.iterations) == 2 * 2
     assert int(clf.training_state_["optimizer"][0]) == 2 * 2

@@ -379,3 +379,41 @@ def test_a_fit_starts_quietly_unless_the_user_sets_a_log_level(level):
     assert done.stdout.split() == [level or "3"]
     if level is None:
         assert done.stderr == ""
+
+
+def test_a_new_fit_reuses_a_network_of_its_shape_as_a_new_build(mnist, monkeypatch):
+    # A fit resets and trains a network a previous fit of the same shape built
+    # (no new build, compilation or tracing): bitwise the fit on a new build,
+    # also for a pickled model that continues.
+    from skmnist._backend import trained
+
+    train, _ = mnist
+    X, y = train.data[:400] / np.float32(255), train.target[:400]
+    params = dict(hidden_layer_sizes=(16,), dropout=0.2, epochs=2, batch_size=64)
+
+    def fits():
+        first = MNISTDenseClassifier(**params, random_state=1).fit(X, y)
+        again = pickle.loads(pickle.dumps(first))
+        del first  # its network is now spare
+        second = MNISTDenseClassifier(**params, random_state=2, early_stopping=True)
+        second.fit(X, y)
+        return second, again.partial_fit(X[:100], y[:100])
+
+    reused = []
+    take = trained.take_spare
+
+    def spy(spec, *, seeded):
+        network = take(spec, seeded=seeded)
+        reused.append(network is not None)
+        return network
+
+    monkeypatch.setattr(trained, "take_spare", spy)
+    got = fits()
+    # (An earlier test may have left a network of this shape for the first.)
+    assert reused[1:] == [True, True]
+    monkeypatch.setattr(trained, "take_spare", lambda spec, *, seeded: None)
+    expected = fits()  # every network built anew
+    for a, b in zip(got, expected):
+        for x, z in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+            np.testing.assert_array_equal(x, z)
+        assert a.loss_curve_ == b.loss_curve_

@@ -40,7 +40,11 @@ from skmnist._backend.callbacks import (  # noqa: E402
     LearningRateSchedule,
     make_callbacks,
 )
-from skmnist._backend.network import network_state  # noqa: E402
+from skmnist._backend.network import (  # noqa: E402
+    network_state,
+    reset_network,
+    set_network_state,
+)
 from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
 from skmnist._spec import TrainResult  # noqa: E402
 
@@ -95,9 +99,10 @@ def train(
     )
     # One fit at a time in the process (see runtime.ENGINE_LOCK); the kept
     # networks are the process's too.
+    seeded = plan.seed is not None
     with runtime.ENGINE_LOCK:
-        kept = None if state is None else trained.take(state, spec)
         with random_seed_scope(plan.seed), floatx_scope(X.dtype):
+            model = _network_to_train(spec, plan.seed, state)
             model, history = fit_network(
                 X,
                 y,
@@ -105,14 +110,17 @@ def train(
                 spec=spec,
                 plan=plan,
                 state=state,
-                model=kept,  # the network that produced ``state``, when kept
+                model=model,  # None: scikeras builds one
                 callbacks=fit_callbacks,
                 sample_weight=sample_weight,
                 validation_data=validation_data,
             )
         coefs, intercepts, new_state = network_state(model)
         trained.remember(
-            model, {"coefs": coefs, "intercepts": intercepts, **new_state}, spec
+            model,
+            {"coefs": coefs, "intercepts": intercepts, **new_state},
+            spec,
+            seeded=seeded,
         )
     early = plan.stopping is not None and plan.stopping.early_stopping
     return TrainResult(
@@ -122,3 +130,24 @@ def train(
         history={k: [float(v) for v in vs] for k, vs in history.items()},
         best_epoch=int(fit_callbacks[-1].best_epoch) if early else None,
     )
+
+
+def _network_to_train(spec, seed, state):
+    """The network a fit continues or starts from, or None to build one.
+
+    The network that produced ``state`` when this process still keeps it;
+    else a spare network of ``spec`` (see :mod:`~skmnist._backend.trained`),
+    reset to what a build with ``seed`` gives and, to resume, set to
+    ``state``. Either trains bitwise as a new build would, without building,
+    compiling and tracing again.
+    """
+    if state is not None:
+        kept = trained.take(state, spec)
+        if kept is not None:
+            return kept
+    spare = trained.take_spare(spec, seeded=seed is not None)
+    if spare is not None:
+        reset_network(spare, spec, seed)
+        if state is not None:
+            set_network_state(spare, state)
+    return spare

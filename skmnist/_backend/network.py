@@ -6,6 +6,7 @@ and ``build_dense_network(..., state=...)`` builds a network from them again.
 """
 
 import dataclasses
+import random
 
 import keras
 import numpy as np
@@ -162,14 +163,24 @@ def build_dense_network(spec, seed=None, state=None):
     return model
 
 
-def _dense_layers(inputs, spec, seed):
-    """The layers of ``spec`` applied to ``inputs``; returns the softmax output."""
+def _layer_seeds(seed):
+    """The distortion layer's seed, and an iterator of the other layers' seeds.
+
+    Drawn from ``seed``: the dense layers' initializers and the dropout
+    layers take theirs in the order of the layers. All None for ``seed``
+    None (each layer then draws its own).
+    """
     seeds = np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=64)
     seeds = seeds.tolist() if seed is not None else [None] * 64
     # The distortion's seed has a slot of its own: with augmentation or
     # without, the weights start the same.
     distortion_seed = seeds.pop()
-    seeds = iter(seeds)
+    return distortion_seed, iter(seeds)
+
+
+def _dense_layers(inputs, spec, seed):
+    """The layers of ``spec`` applied to ``inputs``; returns the softmax output."""
+    distortion_seed, seeds = _layer_seeds(seed)
     dtype = spec.dtype
 
     def dense(units, activation, name):
@@ -198,6 +209,45 @@ def _dense_layers(inputs, spec, seed):
                 spec.dropout, seed=next(seeds), dtype=dtype, name=f"dropout_{i}"
             )(x)
     return dense(spec.n_classes, "softmax", "softmax")(x)
+
+
+def reset_network(model, spec, seed):
+    """Give a built network of ``spec`` the values ``build_dense_network`` gives.
+
+    The weights are drawn again by the initializers a build with ``seed``
+    makes (an int seed draws the same values every time), the biases are
+    zeros, the random generators start from their seeds and the optimizer
+    from zero steps and moments, so the network trains as a new build would,
+    with the functions it compiled before.
+    """
+    distortion_seed, seeds = _layer_seeds(seed)
+
+    def generator_seed(value):
+        # As Keras' SeedGenerator(None) draws its seed.
+        return random.randint(1, 10**9) if value is None else value
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            initializer = keras.initializers.GlorotUniform(seed=next(seeds))
+            kernel = layer.kernel
+            layer.kernel.assign(initializer(kernel.shape, dtype=kernel.dtype))
+            layer.bias.assign(np.zeros(layer.bias.shape, layer.bias.dtype))
+        elif isinstance(layer, keras.layers.Dropout):
+            _reset_generator(layer.seed_generator, generator_seed(next(seeds)))
+        elif isinstance(layer, DistortionLayer):
+            _reset_generator(layer.seed_generator, generator_seed(distortion_seed))
+    optimizer = model.optimizer
+    if optimizer.built:
+        for variable in optimizer.variables:
+            variable.assign(np.zeros(variable.shape, variable.dtype))
+        optimizer.learning_rate = spec.learning_rate
+    model.reset_metrics()
+
+
+def _reset_generator(generator, seed):
+    """A Keras ``SeedGenerator``'s state as ``SeedGenerator(seed)`` starts it."""
+    state = generator.state
+    state.assign(np.array([seed, 0]).astype(state.dtype))
 
 
 def _dense(model):

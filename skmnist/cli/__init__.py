@@ -49,8 +49,6 @@ def main(argv=None):
         0 on success, 1 on an error, 2 on a bad command line, 130 when
         interrupted.
     """
-    # TensorFlow's C++ start-up chatter (CUDA probing, ...) is not for users.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
