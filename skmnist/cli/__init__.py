@@ -6,7 +6,6 @@ argparse is imported up front, so ``skmnist --help`` answers at once; each
 command imports scikit-learn and TensorFlow when it runs.
 """
 
-import os
 import sys
 
 from skmnist.cli import _evaluate, _export, _predict, _search, _serve, _train
