@@ -130,9 +130,10 @@ def motion_blur(x, rng):
     images = np.arange(len(x))[:, None, None]
     out = np.zeros_like(x)
     for i in range(width):
-        out += kernel[i] * padded[
-            images, rows + dy[:, i, None, None], cols + dx[:, i, None, None]
-        ]
+        out += (
+            kernel[i]
+            * padded[images, rows + dy[:, i, None, None], cols + dx[:, i, None, None]]
+        )
     return np.clip(np.round(out * 255) / 255, 0, 1)
 
 
@@ -392,8 +393,13 @@ def optdigits():
 # ------------------------------------------------------------------ models
 
 
-def make_model(name):
-    """An unfitted model by its name in this benchmark."""
+def make_model(name, preparation=None, augmentation=None):
+    """An unfitted model by its name in this benchmark.
+
+    ``preparation`` and ``augmentation`` (dicts of DigitNormalizer and
+    RandomDistortion parameters) replace the default preset's, to compare
+    choices on the validation split.
+    """
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
 
@@ -402,7 +408,14 @@ def make_model(name):
     from skmnist.pipeline import MNISTPipeline, make_mnist_pipeline
 
     if name == "default":
-        return make_mnist_pipeline(random_state=0)
+        params = {}
+        if preparation is not None:
+            from skmnist import DigitNormalizer
+
+            params["preparation"] = DigitNormalizer(**preparation)
+        if augmentation is not None:
+            params["augmentation"] = RandomDistortion(**augmentation)
+        return make_mnist_pipeline(random_state=0, **params)
     if name == "default-0.2":
         steps = make_pipeline(
             PixelScaler(),
@@ -440,18 +453,45 @@ def load_split(split):
     return X, X_test.reshape(-1, 28, 28), y, y_test
 
 
-def build_sets(X_eval, y_eval, n_canvas, seed):
-    """{name: (images, labels)} of every evaluation collection."""
+def build_sets(X_eval, y_eval, n_canvas, seed, cache=None):
+    """{name: (images, labels)} of every evaluation collection.
+
+    The corrupted images do not depend on skmnist: with ``cache`` (a folder)
+    they are stored there and read back by the next run of the same split.
+    """
     sets = {"clean": (X_eval, y_eval)}
     for name in CORRUPTIONS:
         start = time.perf_counter()
-        sets[name] = (corrupt(name, X_eval, seed), y_eval)
+        path = None if cache is None else cache / f"{name}-{len(X_eval)}-{seed}.npy"
+        if path is not None and path.exists():
+            images = np.load(path)
+        else:
+            images = corrupt(name, X_eval, seed)
+            if path is not None:
+                cache.mkdir(parents=True, exist_ok=True)
+                np.save(path, images)
+        sets[name] = (images, y_eval)
         print(f"  {name}: {time.perf_counter() - start:.1f} s", flush=True)
     start = time.perf_counter()
     sets["canvas"] = (canvas_digits(X_eval[:n_canvas], seed), y_eval[:n_canvas])
     print(f"  canvas: {time.perf_counter() - start:.1f} s", flush=True)
     sets["optdigits"] = optdigits()
     return sets
+
+
+def predict_times(model, X):
+    """Milliseconds to predict the 10,000 images X (best of 3) and one image
+    (median of 50), in this process."""
+    import statistics
+
+    def seconds(images):
+        start = time.perf_counter()
+        model.predict(images)
+        return time.perf_counter() - start
+
+    batch = min(seconds(X) for _ in range(3))
+    one = statistics.median(seconds(X[i : i + 1]) for i in range(50))
+    return round(batch * 1e3, 1), round(one * 1e3, 3)
 
 
 def _summary(accuracies):
@@ -502,6 +542,12 @@ def _markdown(data):
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         cells = [f"{runs[label][m]['fit_seconds']:.0f} s" for label, m in columns]
         lines.append("| fit time | " + " | ".join(cells) + " |")
+        for key, title in (
+            ("predict_10k_ms", "predict 10,000 (ms)"),
+            ("predict_1_ms", "predict 1 (ms)"),
+        ):
+            cells = [str(runs[label][m].get(key, "")) for label, m in columns]
+            lines.append(f"| {title} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -514,19 +560,25 @@ def main(argv=None):
     parser.add_argument("--n-canvas", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--cache", type=Path, default=None, help="corrupted sets")
+    parser.add_argument("--preparation", type=json.loads, default=None)
+    parser.add_argument("--augmentation", type=json.loads, default=None)
     args = parser.parse_args(argv)
     if not os.environ.get("SKMNIST_DATA"):
         parser.error("set SKMNIST_DATA to the folder of the four MNIST files")
     X_train, X_eval, y_train, y_eval = load_split(args.split)
     print(f"building the evaluation sets ({args.split})", flush=True)
-    sets = build_sets(X_eval, y_eval, args.n_canvas, args.seed)
-    machine = f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    cache = None if args.cache is None else args.cache / args.split
+    sets = build_sets(X_eval, y_eval, args.n_canvas, args.seed, cache)
+    machine = (
+        f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     path = args.out / "robustness.json"
     data = json.loads(path.read_text()) if path.exists() else {}
     run = data.setdefault(args.split, {}).setdefault(args.label, {})
     run["_machine"] = machine
     for name in args.models.split(","):
-        model = make_model(name)
+        model = make_model(name, args.preparation, args.augmentation)
         start = time.perf_counter()
         model.fit(X_train, y_train)
         fit_seconds = time.perf_counter() - start
@@ -534,7 +586,12 @@ def main(argv=None):
             key: float(np.mean(model.predict(images) == labels))
             for key, (images, labels) in sets.items()
         }
+        predict_10k_ms, predict_1_ms = predict_times(model, X_eval)
         run[name] = {
+            "predict_10k_ms": predict_10k_ms,
+            "predict_1_ms": predict_1_ms,
+            "preparation": args.preparation,
+            "augmentation": args.augmentation,
             "fit_seconds": round(fit_seconds, 1),
             "accuracy": accuracies,
             "summary": _summary(accuracies),

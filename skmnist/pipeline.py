@@ -1,4 +1,4 @@
-"""The standard MNIST pipeline: scale, flatten, classify."""
+"""The standard MNIST pipeline: scale, prepare the digits, flatten, classify."""
 
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
@@ -6,11 +6,14 @@ from sklearn.pipeline import make_pipeline
 from skmnist._classifier import MNISTDenseClassifier
 from skmnist._streaming import MNISTPipeline
 from skmnist.augmentation import RandomDistortion
-from skmnist.preprocessing import ImageFlattener, PixelScaler
+from skmnist.preprocessing import DigitNormalizer, ImageFlattener, PixelScaler
 
 __all__ = ["PRESETS", "MNISTPipeline", "make_mnist_pipeline", "preset_for_dataset"]
 
-#: Named classifier configurations for :func:`make_mnist_pipeline`.
+#: Named configurations for :func:`make_mnist_pipeline`: the classifier's
+#: parameters, and ``"preparation"``, the step that prepares the digits after
+#: scaling (a :class:`~skmnist.DigitNormalizer` for handwriting, None for
+#: Fashion-MNIST's clothing, whose pictures are not digits to crop and centre).
 #:
 #: ``"default"``: the classifier's defaults (256-128, a cosine learning-rate
 #: decay) with dropout 0.2, 12 epochs on lightly distorted training images:
@@ -30,16 +33,19 @@ __all__ = ["PRESETS", "MNISTPipeline", "make_mnist_pipeline", "preset_for_datase
 #: accuracy table and ``benchmarks/accuracy.py``).
 PRESETS = {
     "default": {
+        "preparation": DigitNormalizer(),
         "dropout": 0.2,
         "epochs": 12,
         "augmentation": RandomDistortion(shift=1.0, rotation=5.0, scale=0.05),
     },
     "fashion-mnist": {
+        "preparation": None,
         "dropout": 0.2,
         "epochs": 20,
         "augmentation": None,
     },
     "best-dense": {
+        "preparation": DigitNormalizer(),
         "hidden_layer_sizes": (1024, 1024),
         "dropout": 0.2,
         "epochs": 100,
@@ -79,11 +85,15 @@ def preset_for_dataset(name):
 
 
 def make_mnist_pipeline(preset="default", **classifier_params):
-    """Build the pipeline ``PixelScaler -> ImageFlattener -> MNISTDenseClassifier``.
+    """Build the pipeline: scale, prepare the digits, flatten, classify.
 
     The steps carry :func:`~sklearn.pipeline.make_pipeline`'s names
-    (``"pixelscaler"``, ``"imageflattener"``, ``"mnistdenseclassifier"``), so
-    classifier parameters are searched as
+    (``"pixelscaler"``, ``"digitnormalizer"``, ``"imageflattener"``,
+    ``"mnistdenseclassifier"``); the :class:`~skmnist.DigitNormalizer` step
+    (the ``"default"`` and ``"best-dense"`` presets) prepares every digit as
+    MNIST's were (background, stray ink, deskew, 20x20 box, centre of mass),
+    the training digits and every input alike. Classifier parameters are
+    searched as
     ``"mnistdenseclassifier__epochs"`` and so on. It takes raw uint8 images
     ``(n, 28, 28)``, flat pixel rows ``(n, 784)`` or a DataFrame of pixel
     columns; scaling happens inside the pipeline, so cross-validation is free
@@ -109,7 +119,10 @@ def make_mnist_pipeline(preset="default", **classifier_params):
 
     **classifier_params
         Parameters of :class:`~skmnist.MNISTDenseClassifier`, e.g.
-        ``epochs=10`` or ``verbose=1``; they override the preset's. (The
+        ``epochs=10`` or ``verbose=1``; they override the preset's.
+        ``preparation`` replaces the preset's preparation step (a
+        :class:`~skmnist.DigitNormalizer` with other parameters, or None for
+        none: :func:`~skmnist.to_onnx` has no converter for the step). (The
         pipeline's own ``memory`` and ``verbose`` are set with ``set_params``
         on the result.)
 
@@ -129,7 +142,7 @@ def make_mnist_pipeline(preset="default", **classifier_params):
     >>> from skmnist import make_mnist_pipeline
     >>> pipe = make_mnist_pipeline(epochs=5)
     >>> [name for name, _ in pipe.steps]
-    ['pixelscaler', 'imageflattener', 'mnistdenseclassifier']
+    ['pixelscaler', 'digitnormalizer', 'imageflattener', 'mnistdenseclassifier']
     >>> search = GridSearchCV(
     ...     pipe,
     ...     {"mnistdenseclassifier__epochs": [5, 10],
@@ -143,7 +156,11 @@ def make_mnist_pipeline(preset="default", **classifier_params):
         raise ValueError(f"preset must be one of {sorted(PRESETS)}; got {preset!r}.")
     params = {key: clone(value, safe=False) for key, value in PRESETS[preset].items()}
     params.update(classifier_params)
+    preparation = params.pop("preparation")
     steps = make_pipeline(
-        PixelScaler(), ImageFlattener(), MNISTDenseClassifier(**params)
+        PixelScaler(),
+        *([] if preparation is None else [preparation]),
+        ImageFlattener(),
+        MNISTDenseClassifier(**params),
     )
     return MNISTPipeline(steps.steps)

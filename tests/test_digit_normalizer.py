@@ -151,7 +151,8 @@ def test_rows_and_images_give_the_same_output(digits):
     normalizer = DigitNormalizer().fit(digits)
     rows = normalizer.transform(digits.reshape(len(digits), -1))
     assert rows.shape == (len(digits), 784)
-    np.testing.assert_array_equal(rows.reshape(digits.shape), normalizer.transform(digits))
+    images = normalizer.transform(digits)
+    np.testing.assert_array_equal(rows.reshape(digits.shape), images)
 
 
 def test_image_shape_reads_rows_of_rectangular_images():

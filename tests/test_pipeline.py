@@ -6,6 +6,7 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
 
 from skmnist import (
+    DigitNormalizer,
     ImageFlattener,
     MNISTDenseClassifier,
     PixelScaler,
@@ -21,12 +22,14 @@ def test_steps_have_make_pipeline_names_and_params_reach_the_classifier():
     assert isinstance(pipe, Pipeline)
     assert [name for name, _ in pipe.steps] == [
         "pixelscaler",
+        "digitnormalizer",
         "imageflattener",
         "mnistdenseclassifier",
     ]
     assert isinstance(pipe[0], PixelScaler)
-    assert isinstance(pipe[1], ImageFlattener)
-    assert isinstance(pipe[2], MNISTDenseClassifier)
+    assert isinstance(pipe[1], DigitNormalizer)
+    assert isinstance(pipe[2], ImageFlattener)
+    assert isinstance(pipe[3], MNISTDenseClassifier)
     assert pipe.get_params()["mnistdenseclassifier__epochs"] == 3
     assert pipe.get_params()["mnistdenseclassifier__batch_size"] == 32
 

@@ -20,10 +20,11 @@ TRUSTED = [
     "skmnist._classifier.MNISTDenseClassifier",
     "skmnist._streaming.MNISTPipeline",
     "skmnist.augmentation.RandomDistortion",
+    "skmnist.preprocessing.DigitNormalizer",
     "skmnist.preprocessing.ImageFlattener",
     "skmnist.preprocessing.PixelScaler",
 ]
-SCALING_TYPES = TRUSTED[3:]
+SCALING_TYPES = TRUSTED[4:]
 
 
 def _in_fresh_process(path, trusted, method, X, tmp_path):
