@@ -177,3 +177,21 @@ def test_to_mnist_image_ends_with_the_same_preparation(digits):
     converted = to_mnist_image(picture)
     again = prepare_digits(converted[None].astype(np.float32))[0]
     assert np.mean(np.abs(again - converted / 255)) < 0.02
+
+
+def test_stroke_width_brings_thin_and_thick_strokes_together(digits):
+    from scipy import ndimage
+
+    from skmnist.preprocessing import _stroke_width
+
+    thin = prepare_digits(digits)
+    thick = ndimage.grey_dilation(thin, size=(1, 3, 3))
+    before = _stroke_width(thick) - _stroke_width(thin)
+    after = _stroke_width(prepare_digits(thick, stroke_width=2.0)) - _stroke_width(
+        prepare_digits(thin, stroke_width=2.0)
+    )
+    assert np.median(np.abs(after)) < 0.5 * np.median(np.abs(before))
+    widths = _stroke_width(prepare_digits(thick, stroke_width=2.0))
+    assert abs(np.median(widths) - 2.0) < 0.5  # from 3.97
+    with pytest.raises(ValueError, match="stroke_width"):
+        DigitNormalizer(stroke_width=0).fit(digits)
