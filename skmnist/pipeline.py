@@ -33,10 +33,10 @@ __all__ = ["PRESETS", "MNISTPipeline", "make_mnist_pipeline", "preset_for_datase
 #: accuracy table and ``benchmarks/accuracy.py``).
 PRESETS = {
     "default": {
-        "preparation": DigitNormalizer(),
+        "preparation": DigitNormalizer(stroke_width=2.0),
         "dropout": 0.2,
         "epochs": 12,
-        "augmentation": RandomDistortion(shift=1.0, rotation=5.0, scale=0.05),
+        "augmentation": RandomDistortion(shift=1.0, rotation=12.0, scale=0.1),
     },
     "fashion-mnist": {
         "preparation": None,
@@ -45,7 +45,7 @@ PRESETS = {
         "augmentation": None,
     },
     "best-dense": {
-        "preparation": DigitNormalizer(),
+        "preparation": DigitNormalizer(stroke_width=2.0),
         "hidden_layer_sizes": (1024, 1024),
         "dropout": 0.2,
         "epochs": 100,

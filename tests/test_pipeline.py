@@ -83,3 +83,23 @@ def test_cross_validate_the_pipeline(mnist):
     )
     assert results["test_score"].shape == (3,)
     assert np.all(results["test_score"] > 0.6)
+
+
+def test_preparation_is_in_the_handwriting_presets_only_and_can_be_replaced():
+    from skmnist.pipeline import PRESETS
+
+    for preset in ("default", "best-dense"):
+        pipe = make_mnist_pipeline(preset)
+        assert isinstance(pipe.named_steps["digitnormalizer"], DigitNormalizer)
+        assert pipe[1] is not PRESETS[preset]["preparation"]  # a clone
+    fashion = make_mnist_pipeline("fashion-mnist")
+    assert [name for name, _ in fashion.steps] == [
+        "pixelscaler",
+        "imageflattener",
+        "mnistdenseclassifier",
+    ]
+    bare = make_mnist_pipeline(preparation=None)
+    assert "digitnormalizer" not in bare.named_steps
+    custom = make_mnist_pipeline(preparation=DigitNormalizer(deskew=False))
+    assert custom[1].deskew is False
+    assert not hasattr(custom[-1], "preparation")
