@@ -195,3 +195,56 @@ def test_stroke_width_brings_thin_and_thick_strokes_together(digits):
     assert abs(np.median(widths) - 2.0) < 0.5  # from 3.97
     with pytest.raises(ValueError, match="stroke_width"):
         DigitNormalizer(stroke_width=0).fit(digits)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    images=st.integers(1, 3).flatmap(
+        lambda n: st.tuples(st.integers(1, 12), st.integers(1, 12)).flatmap(
+            lambda hw: st.lists(
+                st.floats(-1e6, 1e6, allow_nan=False, width=32),
+                min_size=n * hw[0] * hw[1],
+                max_size=n * hw[0] * hw[1],
+            ).map(lambda v: np.asarray(v, dtype=np.float32).reshape(n, *hw))
+        )
+    )
+)
+def test_any_finite_images_give_finite_output_in_the_unit_interval(images):
+    # No NumPy warning (the module turns RuntimeWarning into errors), no NaN.
+    out = DigitNormalizer().fit_transform(images)
+    assert out.shape == images.shape and out.dtype == np.float32
+    assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.parametrize(
+    "picture, error",
+    [
+        (np.zeros((1, 1)), "no digit"),
+        (np.full((40, 40), 255), "no digit"),
+        (np.full((40, 40), np.nan), "NaN"),
+        (np.zeros((2, 3, 4)), "2-D"),
+    ],
+    ids=["1x1", "all-white", "nan", "3-d"],
+)
+def test_to_mnist_image_bad_pictures_raise_clear_errors(picture, error):
+    from skmnist.images import to_mnist_image
+
+    with pytest.raises(ValueError, match=error):
+        to_mnist_image(picture)
+
+
+def test_to_mnist_image_on_a_dot_and_a_large_noisy_picture():
+    from skmnist.images import to_mnist_image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dot = np.full((50, 50), 255, dtype=np.uint8)
+        dot[10, 40] = 0
+        digit = to_mnist_image(dot)
+        assert digit.shape == (28, 28) and digit.max() == 255
+        rng = np.random.RandomState(0)
+        paper = rng.randint(200, 256, size=(1000, 1000)).astype(np.uint8)
+        paper[300:700, 480:520] = 20  # a "1" on noisy paper
+        one = to_mnist_image(paper)
+    rows = np.flatnonzero(one.max(axis=1) > 127)
+    assert 18 <= rows.max() - rows.min() + 1 <= 21  # the 1, 20 pixels high
