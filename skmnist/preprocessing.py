@@ -632,6 +632,30 @@ def _frame_shape(n_pixels, image_shape):
     return (side, side) if side * side == n_pixels else (1, n_pixels)
 
 
+def _extreme3(x, ufunc):
+    """3x3 maximum (``np.maximum``) or minimum of each image, zeros outside:
+    SciPy's ``maximum_filter(x, (1, 3, 3), mode="constant")``, 5x faster."""
+    p = np.pad(x, ((0, 0), (1, 1), (1, 1)))
+    rows = ufunc(ufunc(p[:, :-2], p[:, 1:-1]), p[:, 2:])
+    return ufunc(ufunc(rows[:, :, :-2], rows[:, :, 1:-1]), rows[:, :, 2:])
+
+
+def _window_sums(mask, size, mode):
+    """Sum of ``mask`` over each pixel's ``size`` x ``size`` window (odd size),
+    the image repeated (``"edge"``) or zeros (``"constant"``) beyond it."""
+    r = size // 2
+    p = np.pad(mask, ((0, 0), (r + 1, r), (r + 1, r)), mode=mode)
+    p[:, 0] = 0
+    p[:, :, 0] = 0
+    c = p.astype(np.int32).cumsum(axis=1).cumsum(axis=2)
+    return (
+        c[:, size:, size:]
+        - c[:, :-size, size:]
+        - c[:, size:, :-size]
+        + c[:, :-size, :-size]
+    )
+
+
 def _remove_stray_ink(x, ink, *, solid=True):
     """Zero the solid border regions and the light parts of each image, in place.
 
@@ -644,9 +668,9 @@ def _remove_stray_ink(x, ink, *, solid=True):
     n, height, width = x.shape
     planar = np.zeros((3, 3, 3), dtype=bool)
     planar[1] = True  # 8-connected within an image, never across images
-    window = max(3, round(_SOLID_FRACTION * min(height, width)))
+    window = 2 * round(_SOLID_FRACTION * min(height, width) / 2) + 1
     if solid and min(height, width) >= window:
-        core = ndimage.minimum_filter(ink, size=(1, window, window), mode="nearest")
+        core = _window_sums(ink, window, "edge") == window * window
         busy = np.flatnonzero(core.any(axis=(1, 2)))
         if len(busy):
             labels, _ = ndimage.label(core[busy], structure=planar)
@@ -659,9 +683,7 @@ def _remove_stray_ink(x, ink, *, solid=True):
                 ]
             )
             touching = np.isin(labels, border[border > 0])
-            region = ndimage.maximum_filter(
-                touching, size=(1, window, window), mode="constant"
-            )
+            region = _window_sums(touching, window, "constant") > 0
             part = x[busy]
             part[region] = 0
             x[busy] = part
@@ -677,7 +699,7 @@ def _remove_stray_ink(x, ink, *, solid=True):
     keep = mass >= _MIN_PART * heaviest[image_of_label]
     keep[0] = False
     kept = keep[labels]
-    support = ndimage.maximum_filter(kept, size=(1, 3, 3), mode="constant")
+    support = _extreme3(kept, np.maximum)
     x *= support
     return kept
 
@@ -695,17 +717,13 @@ def _set_stroke_width(x, target):
     """Thicken thin strokes and thin thick ones towards ``target`` pixels: a
     blend of each image with its 3x3 grey dilation (2 pixels wider) or erosion
     (2 pixels thinner), in proportion to the difference, at most one step."""
-    from scipy import ndimage
-
     change = (target - _stroke_width(x)) / 2
     thicker = np.clip(change, 0, 1).astype(np.float32)[:, None, None]
     thinner = np.clip(-change, 0, 1).astype(np.float32)[:, None, None]
     if thicker.any():
-        grown = ndimage.maximum_filter(x, size=(1, 3, 3), mode="constant")
-        x += thicker * (grown - x)
+        x += thicker * (_extreme3(x, np.maximum) - x)
     if thinner.any():
-        shrunk = ndimage.minimum_filter(x, size=(1, 3, 3), mode="constant")
-        x += thinner * (shrunk - x)
+        x += thinner * (_extreme3(x, np.minimum) - x)
     return x
 
 
