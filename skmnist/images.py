@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skmnist.preprocessing import _INK_LEVEL, _remove_stray_ink, prepare_digits
+from skmnist._preparation import _INK_LEVEL, _remove_stray_ink, prepare_digits
 
 __all__ = ["load_digit_image", "to_mnist_image"]
 
@@ -24,8 +24,7 @@ def to_mnist_image(image, *, invert="auto"):
     level subtracted and its ink scaled to 255; stray ink is removed
     (detached parts lighter than a tenth of the heaviest); it is cropped to
     the ink and resized, with anti-aliasing, so its longer side is 20 pixels;
-    and it is prepared in a 28x28 frame by
-    :func:`skmnist.preprocessing.prepare_digits`, the function of the
+    and it is prepared in a 28x28 frame by the function of the
     :class:`~skmnist.DigitNormalizer` step of the default pipeline: deskewed,
     sized into a 20x20 box keeping the aspect ratio, its centre of mass at
     the centre, as LeCun et al. describe for MNIST. ``skmnist predict``, the

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skmnist import DigitNormalizer
-from skmnist.preprocessing import prepare_digits
+from skmnist._preparation import prepare_digits
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -182,7 +182,7 @@ def test_to_mnist_image_ends_with_the_same_preparation(digits):
 def test_stroke_width_brings_thin_and_thick_strokes_together(digits):
     from scipy import ndimage
 
-    from skmnist.preprocessing import _stroke_width
+    from skmnist._preparation import _stroke_width
 
     thin = prepare_digits(digits)
     thick = ndimage.grey_dilation(thin, size=(1, 3, 3))

@@ -18,9 +18,9 @@ from skmnist import ImageFlattener, PixelScaler, make_mnist_pipeline
 # docs/deployment.rst, "Saving with skops".
 TRUSTED = [
     "skmnist._classifier.MNISTDenseClassifier",
+    "skmnist._preparation.DigitNormalizer",
     "skmnist._streaming.MNISTPipeline",
     "skmnist.augmentation.RandomDistortion",
-    "skmnist.preprocessing.DigitNormalizer",
     "skmnist.preprocessing.ImageFlattener",
     "skmnist.preprocessing.PixelScaler",
 ]
