@@ -95,11 +95,15 @@ print("\n".join(path.name for path in paths))
 #
 # :func:`~skmnist.images.load_digit_image` reads each file in grayscale,
 # inverts it when the digit is dark on a light background (judged from the
-# border of the picture), crops it to the digit, scales it so that its longer
-# side is 20 pixels, and places it in a 28x28 frame with its centre of mass in
-# the middle. The result is ``uint8`` in ``0..255``, like the MNIST images.
-# (:func:`~skmnist.images.to_mnist_image` does the same for an array you
-# already have in memory.)
+# border of the picture), subtracts the paper's grey level, drops detached
+# specks of ink, crops it to the digit and scales it so that its longer side
+# is 20 pixels. It ends with MNIST's preparation, the function of the
+# pipeline's :class:`~skmnist.DigitNormalizer` step: the digit is deskewed,
+# sized into a 20x20 box and placed in a 28x28 frame with its centre of mass
+# in the middle. The result is ``uint8`` in ``0..255``, like the MNIST
+# images. (:func:`~skmnist.images.to_mnist_image` does the same for an array
+# you already have in memory; ``skmnist predict`` and ``skmnist serve`` use
+# the same conversion.)
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -124,7 +128,10 @@ plt.show()
 # -------
 #
 # The converted digits are a batch of ``(n, 28, 28)`` images: predict them like
-# MNIST test images. ``predict_proba`` tells how sure the network is.
+# MNIST test images. The pipeline's :class:`~skmnist.DigitNormalizer` prepares
+# them once more, as it prepared the training digits (a converted digit is
+# already prepared, so this changes little). ``predict_proba`` tells how sure
+# the network is.
 proba = pipe.predict_proba(digits)
 predicted = pipe.classes_[proba.argmax(axis=1)]
 for path, label, p in zip(paths, predicted, proba.max(axis=1)):

@@ -16,6 +16,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 _LAZY = {
     "MNISTDenseClassifier": "skmnist._classifier",
     "PixelScaler": "skmnist.preprocessing",
+    "DigitNormalizer": "skmnist.preprocessing",
     "ImageFlattener": "skmnist.preprocessing",
     "OneHotLabelEncoder": "skmnist.preprocessing",
     "make_mnist_pipeline": "skmnist.pipeline",

@@ -1,19 +1,35 @@
-"""Turn your own digit pictures into MNIST-style 28x28 images."""
+"""Turn your own digit pictures into MNIST-style 28x28 images.
+
+The one conversion path of pictures: ``skmnist predict``, ``skmnist serve``
+and :func:`load_digit_image` call :func:`to_mnist_image`, which ends with
+the preparation of the pipeline's :class:`~skmnist.DigitNormalizer`.
+"""
 
 from pathlib import Path
 
 import numpy as np
 
+from skmnist._preparation import _INK_LEVEL, _remove_stray_ink, prepare_digits
+
 __all__ = ["load_digit_image", "to_mnist_image"]
+
+# Pixels above this fraction of the peak are cropped in, with their faint edges.
+_CROP_LEVEL = 0.2
 
 
 def to_mnist_image(image, *, invert="auto"):
     """Convert a grayscale digit picture the way MNIST's digits were made.
 
-    The picture is made white-on-black (MNIST's convention), cropped to the
-    digit, scaled so its longer side is 20 pixels (keeping the aspect ratio,
-    with anti-aliasing), and placed in a 28x28 frame with its centre of mass
-    at the centre, as LeCun et al. describe for MNIST.
+    The picture is made white-on-black (MNIST's convention), its background
+    level subtracted and its ink scaled to 255; stray ink is removed
+    (detached parts lighter than a tenth of the heaviest); it is cropped to
+    the ink and resized, with anti-aliasing, so its longer side is 20 pixels;
+    and it is prepared in a 28x28 frame by the function of the
+    :class:`~skmnist.DigitNormalizer` step of the default pipeline: deskewed,
+    sized into a 20x20 box keeping the aspect ratio, its centre of mass at
+    the centre, as LeCun et al. describe for MNIST. ``skmnist predict``, the
+    server of ``skmnist serve`` and :func:`load_digit_image` all convert
+    pictures here.
 
     Parameters
     ----------
@@ -47,7 +63,6 @@ def to_mnist_image(image, *, invert="auto"):
     (255, 0)
     """
     from PIL import Image
-    from scipy import ndimage
 
     image = np.asarray(image, dtype=np.float32)
     if image.ndim != 2 or min(image.shape) < 1:
@@ -68,24 +83,33 @@ def to_mnist_image(image, *, invert="auto"):
     peak = image.max()
     if peak < 16:
         raise ValueError("The image holds no digit: it is blank or nearly uniform.")
-    image = image * (255 / peak)
+    image = image * (1 / peak)
 
-    rows = np.flatnonzero((image > 0.2 * 255).any(axis=1))
-    cols = np.flatnonzero((image > 0.2 * 255).any(axis=0))
+    # Stray ink away, then crop to what is left of the digit.
+    ink = image > _INK_LEVEL
+    picture = image[None]
+    # Solid regions stay: a picture may be cropped tight to a bold digit.
+    ink = _remove_stray_ink(picture, ink[None], solid=False)[0]
+    image = picture[0]
+    if not ink.any():
+        raise ValueError(
+            "The image holds no digit: its only ink is solid regions touching "
+            "its border."
+        )
+    kept = image > _CROP_LEVEL
+    rows = np.flatnonzero(kept.any(axis=1))
+    cols = np.flatnonzero(kept.any(axis=0))
     image = image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
     height, width = image.shape
     scale = 20 / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = Image.fromarray(image.astype(np.uint8)).resize(size, Image.LANCZOS)
-    small = np.asarray(small, dtype=np.float32)
-
+    small = Image.fromarray(np.uint8(np.rint(image * 255))).resize(size, Image.LANCZOS)
     frame = np.zeros((28, 28), dtype=np.float32)
-    top, left = (28 - small.shape[0]) // 2, (28 - small.shape[1]) // 2
-    frame[top : top + small.shape[0], left : left + small.shape[1]] = small
-    cy, cx = ndimage.center_of_mass(frame)
-    frame = ndimage.shift(frame, (13.5 - cy, 13.5 - cx), order=1, mode="constant")
-    return np.clip(np.rint(frame), 0, 255).astype(np.uint8)
+    top, left = (28 - size[1]) // 2, (28 - size[0]) // 2
+    frame[top : top + size[1], left : left + size[0]] = np.asarray(small)
+    digit = prepare_digits(frame[None])[0]
+    return np.clip(np.rint(digit * 255), 0, 255).astype(np.uint8)
 
 
 def load_digit_image(path, *, invert="auto"):

@@ -32,13 +32,19 @@ NETWORK_FILE = "network.keras"
 
 def _estimator_classes():
     from skmnist._classifier import MNISTDenseClassifier
-    from skmnist.preprocessing import ImageFlattener, OneHotLabelEncoder, PixelScaler
+    from skmnist.preprocessing import (
+        DigitNormalizer,
+        ImageFlattener,
+        OneHotLabelEncoder,
+        PixelScaler,
+    )
 
     return {
         cls.__name__: cls
         for cls in (
             MNISTDenseClassifier,
             PixelScaler,
+            DigitNormalizer,
             ImageFlattener,
             OneHotLabelEncoder,
         )

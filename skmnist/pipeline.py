@@ -1,4 +1,4 @@
-"""The standard MNIST pipeline: scale, flatten, classify; its presets.
+"""The standard MNIST pipeline (scale, prepare, flatten, classify) and its presets.
 
 :func:`make_mnist_pipeline` builds it from a named preset (:data:`PRESETS`)
 and returns a :class:`MNISTPipeline`, a scikit-learn Pipeline that predicts
@@ -16,7 +16,7 @@ from sklearn.utils.metaestimators import available_if
 from skmnist._classifier import MNISTDenseClassifier
 from skmnist._rows import map_chunks
 from skmnist.augmentation import RandomDistortion
-from skmnist.preprocessing import ImageFlattener, PixelScaler
+from skmnist.preprocessing import DigitNormalizer, ImageFlattener, PixelScaler
 
 __all__ = ["PRESETS", "MNISTPipeline", "make_mnist_pipeline", "preset_for_dataset"]
 
@@ -77,10 +77,16 @@ class MNISTPipeline(Pipeline):
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
 
-#: Named classifier configurations for :func:`make_mnist_pipeline`.
+#: Named configurations for :func:`make_mnist_pipeline`: the classifier's
+#: parameters, and ``"preparation"``, the step that prepares the digits after
+#: scaling (a :class:`~skmnist.DigitNormalizer` for handwriting, None for
+#: Fashion-MNIST's clothing, whose pictures are not digits to crop and centre).
 #:
-#: ``"default"``: the classifier's defaults (256-128, a cosine learning-rate
-#: decay) with dropout 0.2, 12 epochs on lightly distorted training images.
+#: ``"default"``: MNIST's preparation of every digit
+#: (``DigitNormalizer(stroke_width=2.0)``), then the classifier's defaults
+#: (256-128, a cosine learning-rate decay) with dropout 0.2, 12 epochs on
+#: lightly distorted training images (up to 1 pixel, 12 degrees, 10%; chosen
+#: on a validation split, ``benchmarks/results/robustness.md``).
 #:
 #: ``"fashion-mnist"``: the default network without augmentation, 20 epochs.
 #: The default's distortions are tuned to handwriting and cost accuracy on
@@ -97,16 +103,19 @@ class MNISTPipeline(Pipeline):
 #: (``accuracy.md``, ``family_validation.md``, ``family_test.md``).
 PRESETS = {
     "default": {
+        "preparation": DigitNormalizer(stroke_width=2.0),
         "dropout": 0.2,
         "epochs": 12,
-        "augmentation": RandomDistortion(shift=1.0, rotation=5.0, scale=0.05),
+        "augmentation": RandomDistortion(shift=1.0, rotation=12.0, scale=0.1),
     },
     "fashion-mnist": {
+        "preparation": None,
         "dropout": 0.2,
         "epochs": 20,
         "augmentation": None,
     },
     "best-dense": {
+        "preparation": DigitNormalizer(stroke_width=2.0),
         "hidden_layer_sizes": (1024, 1024),
         "dropout": 0.2,
         "epochs": 100,
@@ -146,11 +155,15 @@ def preset_for_dataset(name):
 
 
 def make_mnist_pipeline(preset="default", **classifier_params):
-    """Build the pipeline ``PixelScaler -> ImageFlattener -> MNISTDenseClassifier``.
+    """Build the pipeline: scale, prepare the digits, flatten, classify.
 
     The steps carry :func:`~sklearn.pipeline.make_pipeline`'s names
-    (``"pixelscaler"``, ``"imageflattener"``, ``"mnistdenseclassifier"``), so
-    classifier parameters are searched as
+    (``"pixelscaler"``, ``"digitnormalizer"``, ``"imageflattener"``,
+    ``"mnistdenseclassifier"``); the :class:`~skmnist.DigitNormalizer` step
+    (the ``"default"`` and ``"best-dense"`` presets) prepares every digit as
+    MNIST's were (background, stray ink, deskew, 20x20 box, centre of mass),
+    the training digits and every input alike. Classifier parameters are
+    searched as
     ``"mnistdenseclassifier__epochs"`` and so on. It takes raw uint8 images
     ``(n, 28, 28)``, flat pixel rows ``(n, 784)`` or a DataFrame of pixel
     columns; scaling happens inside the pipeline, so cross-validation is free
@@ -160,19 +173,25 @@ def make_mnist_pipeline(preset="default", **classifier_params):
     ----------
     preset : {"default", "fashion-mnist", "best-dense"}, default="default"
         Named classifier configuration (see ``skmnist.pipeline.PRESETS``).
-        ``"default"`` is the classifier's defaults with dropout 0.2, trained
-        12 epochs on lightly distorted images (shifts of up to 1 pixel,
-        rotations of up to 5 degrees, scalings of up to 5%).
+        ``"default"`` prepares the digits with
+        ``DigitNormalizer(stroke_width=2.0)``, then trains the classifier's
+        defaults with dropout 0.2 for 12 epochs on lightly distorted images
+        (shifts of up to 1 pixel, rotations of up to 12 degrees, scalings of
+        up to 10%).
         ``"fashion-mnist"`` is the same network trained 20 epochs on the
-        images as they are: the distortions, tuned to handwriting, cost
-        accuracy on clothing (see :func:`preset_for_dataset`).
-        ``"best-dense"`` trains a 1024-1024 network on shifted, rotated,
-        scaled and elastically distorted images for 100 epochs. Their
-        accuracies and fit times are in the README ("Accuracy and speed").
+        images as they are, without the preparation: the distortions, tuned
+        to handwriting, cost accuracy on clothing (see :func:`preset_for_dataset`).
+        ``"best-dense"`` trains a 1024-1024 network on
+        shifted, rotated, scaled and elastically distorted images for 100
+        epochs. Their accuracies and fit times are in the README ("Accuracy
+        and speed") and ``benchmarks/results/``.
 
     **classifier_params
         Parameters of :class:`~skmnist.MNISTDenseClassifier`, e.g.
-        ``epochs=10`` or ``verbose=1``; they override the preset's. (The
+        ``epochs=10`` or ``verbose=1``; they override the preset's.
+        ``preparation`` replaces the preset's preparation step (a
+        :class:`~skmnist.DigitNormalizer` with other parameters, or None for
+        none: :func:`~skmnist.to_onnx` has no converter for the step). (The
         pipeline's own ``memory`` and ``verbose`` are set with ``set_params``
         on the result.)
 
@@ -192,7 +211,7 @@ def make_mnist_pipeline(preset="default", **classifier_params):
     >>> from skmnist import make_mnist_pipeline
     >>> pipe = make_mnist_pipeline(epochs=5)
     >>> [name for name, _ in pipe.steps]
-    ['pixelscaler', 'imageflattener', 'mnistdenseclassifier']
+    ['pixelscaler', 'digitnormalizer', 'imageflattener', 'mnistdenseclassifier']
     >>> search = GridSearchCV(
     ...     pipe,
     ...     {"mnistdenseclassifier__epochs": [5, 10],
@@ -206,7 +225,11 @@ def make_mnist_pipeline(preset="default", **classifier_params):
         raise ValueError(f"preset must be one of {sorted(PRESETS)}; got {preset!r}.")
     params = {key: clone(value, safe=False) for key, value in PRESETS[preset].items()}
     params.update(classifier_params)
+    preparation = params.pop("preparation")
     steps = make_pipeline(
-        PixelScaler(), ImageFlattener(), MNISTDenseClassifier(**params)
+        PixelScaler(),
+        *([] if preparation is None else [preparation]),
+        ImageFlattener(),
+        MNISTDenseClassifier(**params),
     )
     return MNISTPipeline(steps.steps)

@@ -46,6 +46,7 @@ def test_sklearn_compatible_estimator(estimator, check):
 def test_all_estimators_are_found():
     names = [name for name, _ in all_estimators()]
     assert names == [
+        "DigitNormalizer",
         "ImageFlattener",
         "MNISTDenseClassifier",
         "OneHotLabelEncoder",

@@ -53,9 +53,23 @@ def _assert_parity(estimator, model, X_onnx, X=None, n=None):
 
 @pytest.fixture(scope="module")
 def pipeline(mnist):
+    # The default preset without its DigitNormalizer, which has no converter.
     train, _ = mnist
-    pipe = make_mnist_pipeline(epochs=1, random_state=0)
+    pipe = make_mnist_pipeline(preparation=None, epochs=1, random_state=0)
     return pipe.fit(train.images[:N_TRAIN], train.target[:N_TRAIN])
+
+
+def test_the_digit_preparation_is_named_as_not_convertible(mnist, tmp_path):
+    # No silent wrong model: the DigitNormalizer step stops the export.
+    train, _ = mnist
+    pipe = make_mnist_pipeline(epochs=1, hidden_layer_sizes=(8,), random_state=0)
+    pipe.fit(train.images[:200], train.target[:200])
+    with pytest.raises(TypeError, match="step 'digitnormalizer' is a DigitNormalizer"):
+        skmnist.to_onnx(pipe)
+    # What converts: the steps after it, fed prepared digits.
+    model = skmnist.to_onnx(pipe[2:])
+    prepared = pipe[:2].transform(train.images[:100]).reshape(100, -1)
+    _assert_parity(pipe, model, prepared, X=train.images[:100])
 
 
 @pytest.fixture(scope="module")

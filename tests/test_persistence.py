@@ -58,6 +58,7 @@ def test_the_json_holds_no_pickle_and_names_only_known_classes(saved):
     metadata = json.loads((saved / METADATA_FILE).read_text())
     assert [s["class"] for s in metadata["steps"]] == [
         "PixelScaler",
+        "DigitNormalizer",
         "ImageFlattener",
         "MNISTDenseClassifier",
     ]

@@ -8,6 +8,7 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
 
 from skmnist import (
+    DigitNormalizer,
     ImageFlattener,
     MNISTDenseClassifier,
     PixelScaler,
@@ -25,12 +26,14 @@ def test_steps_have_make_pipeline_names_and_params_reach_the_classifier():
     assert isinstance(pipe, Pipeline)
     assert [name for name, _ in pipe.steps] == [
         "pixelscaler",
+        "digitnormalizer",
         "imageflattener",
         "mnistdenseclassifier",
     ]
     assert isinstance(pipe[0], PixelScaler)
-    assert isinstance(pipe[1], ImageFlattener)
-    assert isinstance(pipe[2], MNISTDenseClassifier)
+    assert isinstance(pipe[1], DigitNormalizer)
+    assert isinstance(pipe[2], ImageFlattener)
+    assert isinstance(pipe[3], MNISTDenseClassifier)
     assert pipe.get_params()["mnistdenseclassifier__epochs"] == 3
     assert pipe.get_params()["mnistdenseclassifier__batch_size"] == 32
 
@@ -137,3 +140,23 @@ def test_chunked_predictions_equal_one_pass(tiny_pipeline, mnist, monkeypatch, m
         chunked = fitted.predict_proba(frame)
     assert calls == [1000, 1000, 500]
     np.testing.assert_allclose(chunked, proba, rtol=1e-5, atol=1e-7)
+
+
+def test_preparation_is_in_the_handwriting_presets_only_and_can_be_replaced():
+    from skmnist.pipeline import PRESETS
+
+    for preset in ("default", "best-dense"):
+        pipe = make_mnist_pipeline(preset)
+        assert isinstance(pipe.named_steps["digitnormalizer"], DigitNormalizer)
+        assert pipe[1] is not PRESETS[preset]["preparation"]  # a clone
+    fashion = make_mnist_pipeline("fashion-mnist")
+    assert [name for name, _ in fashion.steps] == [
+        "pixelscaler",
+        "imageflattener",
+        "mnistdenseclassifier",
+    ]
+    bare = make_mnist_pipeline(preparation=None)
+    assert "digitnormalizer" not in bare.named_steps
+    custom = make_mnist_pipeline(preparation=DigitNormalizer(deskew=False))
+    assert custom[1].deskew is False
+    assert not hasattr(custom[-1], "preparation")

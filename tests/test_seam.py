@@ -171,7 +171,7 @@ def test_images_and_rows_are_interchangeable_after_fit(mnist):
     for fit_on, predict_on in [("images", "data"), ("data", "images")]:
         pipe = make_mnist_pipeline(hidden_layer_sizes=(16,), epochs=1, random_state=0)
         pipe.fit(getattr(train, fit_on)[:500], train.target[:500])
-        assert [step.n_features_in_ for step in pipe] == [784, 784, 784]
+        assert [step.n_features_in_ for step in pipe] == [784, 784, 784, 784]
         proba = pipe.predict_proba(getattr(test, predict_on)[:50])
         # The same pixels: the same operations on the same rows.
         np.testing.assert_array_equal(

@@ -21,10 +21,11 @@ TRUSTED = [
     "skmnist._classifier.MNISTDenseClassifier",
     "skmnist.augmentation.RandomDistortion",
     "skmnist.pipeline.MNISTPipeline",
+    "skmnist.preprocessing.DigitNormalizer",
     "skmnist.preprocessing.ImageFlattener",
     "skmnist.preprocessing.PixelScaler",
 ]
-SCALING_TYPES = TRUSTED[3:]
+SCALING_TYPES = TRUSTED[4:]
 # Where skmnist 0.2 defined MNISTPipeline: its files name this type.
 OLD_PIPELINE = "skmnist._streaming.MNISTPipeline"
 
@@ -109,7 +110,7 @@ def test_files_naming_the_old_pipeline_module_still_load(mnist, tmp_path):
                 assert data.count(moved) == 1
                 data = data.replace(moved, b'"__module__": "skmnist._streaming"')
             target.writestr(item, data)
-    old_trusted = sorted([OLD_PIPELINE, *TRUSTED[:2], *SCALING_TYPES])
+    old_trusted = sorted([OLD_PIPELINE, *TRUSTED[:2], *TRUSTED[3:]])
     assert sorted(sio.get_untrusted_types(file=old)) == old_trusted
     loaded = sio.load(old, trusted=old_trusted)
     assert type(loaded) is type(pipe)

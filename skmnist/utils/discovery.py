@@ -26,7 +26,8 @@ def all_estimators(type_filter=None):
     --------
     >>> from skmnist.utils.discovery import all_estimators
     >>> [name for name, _ in all_estimators()]
-    ['ImageFlattener', 'MNISTDenseClassifier', 'OneHotLabelEncoder', 'PixelScaler']
+    ['DigitNormalizer', 'ImageFlattener', 'MNISTDenseClassifier', 'OneHotLabelEncoder',
+     'PixelScaler']
     """
     import importlib
 

@@ -1,0 +1,58 @@
+"""benchmarks/robustness.py: its corruptions are seeded and keep MNIST's format."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "robustness.py"
+
+
+@pytest.fixture(scope="module")
+def robustness():
+    import sys
+
+    sys.path.insert(0, str(_PATH.parent))  # it imports compare.py beside it
+    try:
+        spec = importlib.util.spec_from_file_location("robustness", _PATH)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(_PATH.parent))
+    return module
+
+
+# The corruptions that need no scikit-image (the benchmarks extra).
+@pytest.mark.parametrize(
+    "name",
+    [
+        "shot_noise",
+        "impulse_noise",
+        "glass_blur",
+        "motion_blur",
+        "brightness",
+        "stripe",
+        "fog",
+        "spatter",
+        "dotted_line",
+        "zigzag",
+    ],
+)
+def test_corruptions_are_seeded_uint8_images(robustness, mnist, name):
+    _, test = mnist
+    images = test.images[:20]
+    out = robustness.corrupt(name, images, seed=0)
+    assert out.dtype == np.uint8 and out.shape == images.shape
+    np.testing.assert_array_equal(out, robustness.corrupt(name, images, seed=0))
+    assert not np.array_equal(out, images)
+
+
+def test_stripe_and_brightness_are_mnist_c_s(robustness, mnist):
+    _, test = mnist
+    images = test.images[:5]
+    striped = robustness.corrupt("stripe", images, seed=0)
+    np.testing.assert_array_equal(striped[:, :, :7], 255 - images[:, :, :7])
+    np.testing.assert_array_equal(striped[:, :, 7:21], images[:, :, 7:21])
+    bright = robustness.corrupt("brightness", images, seed=0)
+    assert bright.min() >= 127  # value + 0.5, clipped
