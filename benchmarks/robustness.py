@@ -35,7 +35,6 @@ files. Needs scikit-image (``pip install -e ".[benchmarks]"``). Usage::
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -43,7 +42,9 @@ from pathlib import Path
 import numpy as np
 
 # The benchmarks' folder is on sys.path when this script runs.
-from compare import _cpu_name, _write_atomic
+from machine import machine_line
+
+from skmnist._io import atomic_write
 
 CORRUPTIONS = [
     "shot_noise",
@@ -597,9 +598,7 @@ def main(argv=None):
     print(f"building the evaluation sets ({args.split})", flush=True)
     cache = None if args.cache is None else args.cache / args.split
     sets = build_sets(X_eval, y_eval, args.n_canvas, args.seed, cache)
-    machine = (
-        f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    machine = machine_line()
     path = args.out / "robustness.json"
     data = json.loads(path.read_text()) if path.exists() else {}
     run = data.setdefault(args.split, {}).setdefault(args.label, {})
@@ -625,8 +624,8 @@ def main(argv=None):
         }
         print(name, json.dumps(run[name]), flush=True)
         args.out.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, json.dumps(data, indent=2) + "\n")
-        _write_atomic(args.out / "robustness.md", _markdown(data))
+        atomic_write(path, json.dumps(data, indent=2) + "\n")
+        atomic_write(args.out / "robustness.md", _markdown(data))
     print(_markdown(data))
 
 
