@@ -9,10 +9,19 @@ the caller asks for (none when X already has that dtype and is C-contiguous).
 alike, so an estimator fitted on images takes rows and the other way round.
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-__all__ = ["CHUNK_ROWS", "as_rows", "map_chunks", "pixel_values", "validate_rows"]
+__all__ = [
+    "CHUNK_ROWS",
+    "as_rows",
+    "check_image_shape",
+    "map_chunks",
+    "pixel_values",
+    "validate_rows",
+]
 
 #: Rows predicted at a time: 8,192 MNIST rows are 25 MB as float32, so the
 #: float copy of a chunk and its hidden activations stay small.
@@ -69,6 +78,29 @@ def pixel_values(value, name):
             f"{name} values must lie in 0..255; got {array.min():g} to {array.max():g}."
         )
     return array
+
+
+def check_image_shape(image_shape, n_pixels):
+    """An estimator's ``image_shape`` parameter, checked against rows of ``n_pixels``.
+
+    Returns ``(height, width)`` as ints; raises ValueError naming the
+    parameter when it is not two positive integers or does not hold
+    ``n_pixels`` pixels.
+    """
+    shape = tuple(image_shape)
+    if len(shape) != 2 or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in shape
+    ):
+        raise ValueError(
+            "image_shape must be a tuple (height, width) of positive integers; "
+            f"got {image_shape!r}."
+        )
+    if shape[0] * shape[1] != n_pixels:
+        raise ValueError(
+            f"image_shape={shape!r} holds {shape[0] * shape[1]} pixels, but the "
+            f"images have {n_pixels}."
+        )
+    return int(shape[0]), int(shape[1])
 
 
 def map_chunks(function, X):

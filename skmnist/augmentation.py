@@ -8,12 +8,14 @@ at prediction time). The network itself stays dense: the distortions only
 move pixels around before the first dense layer.
 """
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval
+
+from skmnist._rows import check_image_shape
 
 __all__ = ["RandomDistortion"]
 
@@ -174,18 +176,4 @@ class RandomDistortion(BaseEstimator):
                     "width)."
                 )
             return side, side
-        shape = tuple(self.image_shape)
-        if len(shape) != 2 or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s >= 1
-            for s in shape
-        ):
-            raise ValueError(
-                "image_shape must be a tuple (height, width) of positive integers; "
-                f"got {self.image_shape!r}."
-            )
-        if shape[0] * shape[1] != n_pixels:
-            raise ValueError(
-                f"image_shape={shape!r} holds {shape[0] * shape[1]} pixels, but the "
-                f"images have {n_pixels}."
-            )
-        return int(shape[0]), int(shape[1])
+        return check_image_shape(self.image_shape, n_pixels)

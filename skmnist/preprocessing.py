@@ -7,7 +7,7 @@ end and never make a float64 copy of the images.
 """
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import (
@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from skmnist._preparation import _frame_shape, prepare_digits
-from skmnist._rows import validate_rows
+from skmnist._rows import check_image_shape, validate_rows
 
 __all__ = [
     "DigitNormalizer",
@@ -721,21 +721,7 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 )
             return image_shape
         if self.image_shape is not None:
-            shape = tuple(self.image_shape)
-            if len(shape) != 2 or not all(
-                isinstance(s, Integral) and not isinstance(s, bool) and s >= 1
-                for s in shape
-            ):
-                raise ValueError(
-                    "image_shape must be a tuple (height, width) of positive "
-                    f"integers; got {self.image_shape!r}."
-                )
-            if shape[0] * shape[1] != n_pixels:
-                raise ValueError(
-                    f"image_shape={shape!r} holds {shape[0] * shape[1]} pixels, "
-                    f"but the rows have {n_pixels}."
-                )
-            return shape
+            return check_image_shape(self.image_shape, n_pixels)
         return _frame_shape(n_pixels, None)
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -434,3 +434,16 @@ def test_bad_input_gets_a_clear_error(
         )
     with pytest.raises(error, match=match):
         make_error(context)
+
+
+@pytest.mark.parametrize("image_shape", [(28,), (28, 0), (28.0, 28), (27, 28)])
+def test_image_shape_is_checked_alike_by_every_image_estimator(image_shape):
+    from skmnist.augmentation import RandomDistortion
+    from skmnist.preprocessing import DigitNormalizer
+
+    X = np.zeros((2, 784), dtype=np.float32)
+    match = "image_shape must be a tuple|holds 756 pixels, but the images have 784"
+    with pytest.raises(ValueError, match=match):
+        DigitNormalizer(image_shape=image_shape).fit(X).transform(X)
+    with pytest.raises(ValueError, match=match):
+        RandomDistortion(image_shape=image_shape).check_image_shape(784)
