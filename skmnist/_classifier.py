@@ -7,12 +7,14 @@ and scikeras) and keeps what comes back, plain arrays (``coefs_``,
 pickling and saving, is NumPy (:mod:`skmnist._forward`).
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmnist import _forward
@@ -129,10 +131,12 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training data held out when ``early_stopping=True``.
 
-    n_iter_no_change : int >= 1, default=10
+    n_iter_no_change : int >= 1 or np.inf, default=10
         Epochs without an improvement of at least `tol` before training stops:
         of the validation loss with early stopping, else of the training loss
-        (as in MLPClassifier).
+        (as in MLPClassifier). ``np.inf`` runs every epoch. When `fit` runs
+        all its `epochs`, it warns with a
+        :class:`~sklearn.exceptions.ConvergenceWarning`, as MLPClassifier.
 
     tol : float >= 0, default=1e-4
         Smallest decrease of the monitored loss that counts as improvement.
@@ -159,8 +163,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         split: an int gives identical predictions across fits and processes
         on one machine. The global random state is restored after `fit`.
 
-    verbose : int, default=0
-        0 is silent, 1 shows Keras' progress bar, 2 one line per epoch.
+    verbose : int or bool, default=0
+        0 is silent; 1 (or True) prints MLPClassifier's lines, ``Iteration
+        N, loss = ...`` per epoch (and ``Validation score: ...`` with
+        early stopping); 2 adds Keras' line per epoch, 3 and more Keras'
+        progress bar.
 
     Attributes
     ----------
@@ -194,7 +201,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         Best validation accuracy with early stopping, else None.
 
     n_iter_ : int
-        Number of epochs run since the network was built.
+        Number of epochs the last `fit` (warm start or not) ran, 1 after a
+        `partial_fit`, as in MLPClassifier; ``len(loss_curve_)`` counts the
+        epochs since the network was built.
 
     t_ : int
         Number of training samples seen since the network was built.
@@ -273,7 +282,10 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "tol": [Interval(Real, 0, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "warm_start": ["boolean"],
@@ -396,6 +408,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             raise
 
     def _fit_network(self, X, y, sample_weight, *, incremental, classes):
+        if incremental and self.early_stopping:
+            # MLPClassifier's error: one pass has no validation set to watch.
+            raise ValueError("partial_fit does not support early_stopping=True")
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         if self.augmentation is not None:
             self.augmentation._validate_params()
@@ -444,6 +459,14 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             validation_data=validation,
         )
         self._set_fitted(result, classes, len(y), resume)
+        if not incremental and self.n_iter_ == plan.epochs:
+            warnings.warn(
+                f"Maximum epochs ({plan.epochs}) reached and the optimization "
+                "hasn't converged yet (the loss still improved by more than "
+                f"tol={self.tol} within the last n_iter_no_change epochs).",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
         return self
 
     def _fit_plan(self, seed, incremental):
@@ -465,8 +488,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             schedule=schedule,
             stopping=stopping,
             seed=seed,
-            verbose=min(int(self.verbose), 2),
+            # 1: MLPClassifier's lines; 2: and Keras' line per epoch; 3 and
+            # more: and Keras' progress bar.
+            verbose={0: 0, 1: 0, 2: 2}.get(int(self.verbose), 1),
             callbacks=tuple(self.callbacks or ()),
+            log_iterations=int(self.verbose) >= 1,
         )
 
     def _resume_state(self):
@@ -496,9 +522,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             # The epoch Keras' EarlyStopping restored, counted from the first.
             self.best_epoch_ = n_old + result.best_epoch
         self._set_derived_attributes()
+        # As MLPClassifier: the epochs of this call, not of all calls.
+        self.n_iter_ = n_new
         if not np.isfinite(self.loss_):
-            import warnings
-
             warnings.warn(
                 f"Training diverged: the loss is {self.loss_} after epoch "
                 f"{self.n_iter_}. The model is not usable; lower learning_rate "

@@ -73,8 +73,10 @@ class FitPlan:
     ``schedule`` is ``"constant"``, ``"cosine"`` or ``"adaptive"`` (the last
     one needs ``stopping``'s ``tol``); ``stopping`` None runs every epoch
     (``partial_fit``'s one pass). ``seed`` seeds the initialisation,
-    dropout, distortion and shuffling; ``callbacks`` are the user's Keras
-    callbacks, which the engine copies.
+    dropout, distortion and shuffling; ``verbose`` is Keras' (0, 1 for its
+    progress bar, 2 for a line per epoch); ``log_iterations`` prints
+    MLPClassifier's ``Iteration N, loss = ...`` lines; ``callbacks`` are the
+    user's Keras callbacks, which the engine copies.
     """
 
     epochs: int
@@ -85,6 +87,7 @@ class FitPlan:
     seed: int | None = None
     verbose: int = 0
     callbacks: tuple = ()
+    log_iterations: bool = False
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,11 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
             )
         classes = fitted_classes
         if not incremental and not np.array_equal(np.unique(y), classes):
+            # MLPClassifier's message, word for word.
             raise ValueError(
-                "warm_start can only be used where y has the same classes as "
-                f"in the previous call to fit: previously {classes.tolist()!r}, "
-                f"y has {np.unique(y).tolist()!r}."
+                "warm_start can only be used where `y` has the same classes as "
+                f"in the previous call to fit. Previously got {classes}, `y` "
+                f"has {np.unique(y)}"
             )
     else:
         classes = np.unique(y)
@@ -64,11 +65,6 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
         raise ValueError(
             f"y contains labels that are not in classes: {unseen.tolist()!r}; "
             f"the classes are {classes.tolist()!r}."
-        )
-    if len(classes) < 2:
-        raise ValueError(
-            f"{name} needs samples of at least 2 classes in y, "
-            f"but y contains only 1 class: {classes[0]!r}."
         )
     return classes
 
@@ -97,30 +93,36 @@ def combine_sample_weight(X, y, sample_weight, class_weight):
 
 
 def validation_split(X, y, sample_weight, classes, *, fraction, seed):
-    """Hold out ``fraction`` of the data, stratified when every class can be.
+    """Hold out ``fraction`` of the data, stratified as MLPClassifier does.
+
+    The split is stratified on the binarized labels, so a class of one
+    member, or fewer validation samples than classes, raises
+    scikit-learn's error (MLPClassifier's).
 
     Returns the training part ``X, y, sample_weight`` and the validation data
     ``(X_val, Y_val[, w_val])`` with one-hot ``Y_val``.
     """
-    n_val = int(np.ceil(fraction * len(y)))
-    if n_val < 1 or len(y) - n_val < 1:
-        raise ValueError(
-            f"validation_fraction={fraction} leaves no samples "
-            f"for training or validation out of {len(y)} samples."
-        )
-    _, counts = np.unique(y, return_counts=True)
-    stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
     # Imported here: sklearn.model_selection loads sklearn.metrics and
     # sklearn.preprocessing, which `from skmnist import ...` need not load.
     from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import LabelBinarizer
 
     from skmnist.preprocessing import OneHotLabelEncoder
 
+    # MLPClassifier stratifies on its binarized targets: the same split
+    # rule, and scikit-learn's error for a class with a single member.
+    stratify = LabelBinarizer().fit(classes).transform(y).astype(bool)
     arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
     parts = train_test_split(
-        *arrays, test_size=n_val, random_state=seed, stratify=stratify
+        *arrays, test_size=fraction, random_state=seed, stratify=stratify
     )
     X_train, X_val, y_train, y_val = parts[:4]
+    if len(y_val) < 2:
+        raise ValueError(
+            f"The validation set is too small: validation_fraction={fraction} "
+            f"of {len(y)} samples leaves {len(y_val)} for validation. Increase "
+            "'validation_fraction' or the size of your dataset."
+        )
     sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
     Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
     validation = (X_val, Y_val) if sw_val is None else (X_val, Y_val, sw_val)

@@ -14,6 +14,7 @@ import functools
 import inspect
 
 import pytest
+from sklearn.base import clone
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.neural_network.tests import test_mlp as suite
 
@@ -28,6 +29,15 @@ RENAMED = {
 #: MLPClassifier's parameters of its lbfgs and sgd solvers: Adam is our only one.
 DROPPED = {"solver", "momentum", "nesterovs_momentum", "power_t", "max_fun"}
 _OURS_TO_THEIRS = {ours: theirs for theirs, ours in RENAMED.items()}
+#: MLPClassifier's defaults of the parameters both classifiers have, so that
+#: a test's ``MLPClassifier(...)`` is the network it describes (200 epochs,
+#: one hidden layer of 100 units, a constant learning rate). ``batch_size``
+#: keeps ours: "auto" has no counterpart.
+MLP_DEFAULTS = {
+    name: value
+    for name, value in MLPClassifier().get_params().items()
+    if name not in DROPPED and name != "batch_size"
+}
 
 
 def _theirs_to_ours(params):
@@ -42,8 +52,9 @@ class NameOnlyShim(MNISTDenseClassifier):
     """MNISTDenseClassifier whose parameters carry MLPClassifier's names.
 
     ``__init__``, ``get_params`` and ``set_params`` translate the names of
-    :data:`RENAMED` and drop those of :data:`DROPPED`; reading a renamed
-    parameter (``clf.max_iter``) reads ours. Everything else is
+    :data:`RENAMED` and drop those of :data:`DROPPED`; a parameter not
+    given takes MLPClassifier's default (:data:`MLP_DEFAULTS`); reading a
+    renamed parameter (``clf.max_iter``) reads ours. Everything else is
     MNISTDenseClassifier's.
     """
 
@@ -53,7 +64,7 @@ class NameOnlyShim(MNISTDenseClassifier):
     }
 
     def __init__(self, **params):
-        super().__init__(**_theirs_to_ours(params))
+        super().__init__(**_theirs_to_ours({**MLP_DEFAULTS, **params}))
 
     @classmethod
     def _get_param_names(cls):
@@ -64,7 +75,13 @@ class NameOnlyShim(MNISTDenseClassifier):
         return {_OURS_TO_THEIRS.get(name, name): v for name, v in params.items()}
 
     def set_params(self, **params):
-        return super().set_params(**_theirs_to_ours(params))
+        # BaseEstimator.set_params would check our names against get_params'.
+        names = set(self._get_param_names())
+        for name, value in _theirs_to_ours(params).items():
+            if name not in names:
+                raise ValueError(f"Invalid parameter {name!r} for NameOnlyShim.")
+            setattr(self, name, value)
+        return self
 
     def __getattr__(self, name):
         if name in RENAMED and RENAMED[name] != "learning_rate_schedule":
@@ -161,8 +178,13 @@ def test_not_applicable_names_exist():
 def test_shim_translates_names_only():
     """The shim's parameters are MNISTDenseClassifier's, under other names."""
     shim = NameOnlyShim(max_iter=7, learning_rate_init=0.01, solver="sgd")
-    ours = MNISTDenseClassifier(epochs=7, learning_rate=0.01)
+    ours = MNISTDenseClassifier(
+        **{**_theirs_to_ours(MLP_DEFAULTS), "epochs": 7, "learning_rate": 0.01}
+    )
     assert shim.max_iter == shim.epochs == 7
     theirs = shim.get_params()
     assert "solver" not in theirs
     assert {RENAMED.get(k, k): v for k, v in theirs.items()} == ours.get_params()
+    shim.set_params(max_iter=3, learning_rate="adaptive")
+    assert (shim.epochs, shim.learning_rate_schedule) == (3, "adaptive")
+    assert clone(shim).get_params() == shim.get_params()

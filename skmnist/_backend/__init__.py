@@ -22,6 +22,9 @@ TensorFlow's start-up log lines off the terminal, and ``_private`` lists
 every private name of those libraries that skmnist relies on.
 """
 
+import contextlib
+import warnings
+
 from skmnist._backend._quiet import quiet_start
 
 with quiet_start():  # before anything imports Keras (and TensorFlow)
@@ -45,6 +48,21 @@ from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
 from skmnist._spec import TrainResult  # noqa: E402
 
 __all__ = ["float_dtypes", "train"]
+
+
+@contextlib.contextmanager
+def one_output_softmax_allowed(n_classes):
+    """Silence Keras' warning on a softmax over one unit, for one-class y.
+
+    A network fitted on one class (as MLPClassifier allows) has one output,
+    whose probability is 1; Keras warns that such a softmax is constant.
+    """
+    with warnings.catch_warnings():
+        if n_classes == 1:
+            warnings.filterwarnings(
+                "ignore", message=r"(?s).*softmax over axis -1", category=UserWarning
+            )
+        yield
 
 
 def train(
@@ -92,12 +110,17 @@ def train(
             epochs=plan.epochs,
             steps_per_epoch=-(-len(y) // plan.batch_size),
         ),
+        log_iterations=plan.log_iterations,
     )
     # One fit at a time in the process (see runtime.ENGINE_LOCK); the kept
     # networks are the process's too.
     with runtime.ENGINE_LOCK:
         kept = None if state is None else trained.take(state, spec)
-        with random_seed_scope(plan.seed), floatx_scope(X.dtype):
+        with (
+            random_seed_scope(plan.seed),
+            floatx_scope(X.dtype),
+            one_output_softmax_allowed(spec.n_classes),
+        ):
             model, history = fit_network(
                 X,
                 y,

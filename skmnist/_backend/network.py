@@ -12,6 +12,7 @@ import numpy as np
 
 from skmnist._backend.distortion import DistortionLayer
 from skmnist._backend.fit_loop import DenseNetwork
+from skmnist._backend.initializers import HostGlorotUniform
 from skmnist._backend.runtime import _tensorflow_backend, to_numpy
 from skmnist._forward import ACTIVATIONS
 
@@ -176,7 +177,7 @@ def _dense_layers(inputs, spec, seed):
         return keras.layers.Dense(
             units,
             activation=activation,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            kernel_initializer=HostGlorotUniform(seed=next(seeds)),
             kernel_regularizer=keras.regularizers.L2(spec.l2) if spec.l2 > 0 else None,
             dtype=dtype,
             name=name,
