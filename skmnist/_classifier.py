@@ -11,6 +11,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -18,7 +19,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmnist import _forward
-from skmnist._rows import map_chunks, validate_rows
+from skmnist._rows import SPARSE_FORMATS, map_chunks, validate_rows
 from skmnist._spec import FitPlan, Stopping
 from skmnist._training_data import (
     check_classes,
@@ -465,7 +466,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
                 "hasn't converged yet (the loss still improved by more than "
                 f"tol={self.tol} within the last n_iter_no_change epochs).",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         return self
 
@@ -608,14 +609,23 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         network = (self.coefs_, self.intercepts_, self.activation)
-        # Finiteness is checked in the forward pass, on the first product.
-        check = dict(reset=False, dtype=self.coefs_[0].dtype, ensure_all_finite=False)
+        dtype = self.coefs_[0].dtype
 
         def predict(part):
-            rows, _ = validate_rows(self, part, **check)
+            # Dense rows are checked for NaN and infinity in the forward pass,
+            # on the first product; sparse ones on their stored values.
+            sparse = issparse(part)
+            rows, _ = validate_rows(
+                self,
+                part,
+                reset=False,
+                dtype=dtype,
+                accept_sparse=SPARSE_FORMATS,
+                ensure_all_finite=sparse,
+            )
             name = type(self).__name__
             return from_logits(
-                _forward.logits(rows, *network, check_finite=True, name=name)
+                _forward.logits(rows, *network, check_finite=not sparse, name=name)
             )
 
         return map_chunks(predict, X)
@@ -623,4 +633,5 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.input_tags.sparse = True
         return tags

@@ -8,11 +8,12 @@ validation split of early stopping: NumPy and scikit-learn only, the way
 from numbers import Integral
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils.multiclass import check_classification_targets
 
 from skmnist._arrays import aligned_array
 from skmnist._forward import layer_shapes_match
-from skmnist._rows import as_rows, validate_rows
+from skmnist._rows import SPARSE_FORMATS, as_rows, validate_rows
 from skmnist._spec import DistortionSpec, NetworkSpec
 
 
@@ -206,13 +207,18 @@ def validate_training_data(estimator, X, y, resume):
         y,
         reset=not resume,
         dtype=dtype,
+        accept_sparse=SPARSE_FORMATS,
         ensure_all_finite=not integral,
     )
     check_classification_targets(y)
+    if issparse(X):
+        # Kept sparse (CSR, to take batches of rows): the engine makes each
+        # batch dense when it uses it.
+        X = X.tocsr()
     if X.dtype == np.float64 and not resume:
         from skmnist import _backend
 
         if np.float64 not in _backend.float_dtypes():
             # JAX without its 64-bit mode computes in float32.
-            X = aligned_array(X, np.float32)
+            X = X.astype(np.float32) if issparse(X) else aligned_array(X, np.float32)
     return X, y

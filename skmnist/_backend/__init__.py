@@ -45,6 +45,7 @@ from skmnist._backend.callbacks import (  # noqa: E402
 )
 from skmnist._backend.network import network_state  # noqa: E402
 from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
+from skmnist._backend.sparse import fit_sparse_network  # noqa: E402
 from skmnist._spec import TrainResult  # noqa: E402
 
 __all__ = ["float_dtypes", "train"]
@@ -80,8 +81,9 @@ def train(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64
-        Validated training rows, of ``spec.dtype``.
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        Validated training rows, of ``spec.dtype`` (float32 or float64); a
+        sparse X is trained on by :mod:`skmnist._backend.sparse`.
     y : ndarray of shape (n_samples,)
         Labels, all among ``classes``.
     classes : ndarray of shape (n_classes,)
@@ -121,7 +123,8 @@ def train(
             floatx_scope(X.dtype),
             one_output_softmax_allowed(spec.n_classes),
         ):
-            model, history = fit_network(
+            fit = fit_sparse_network if hasattr(X, "tocsr") else fit_network
+            model, history = fit(
                 X,
                 y,
                 classes=classes,
