@@ -17,18 +17,19 @@ from skmnist.preprocessing import OneHotLabelEncoder
 class SparseBatches(keras.utils.PyDataset):
     """The batches ``(x, y[, sample_weight])`` of CSR rows, x made dense.
 
-    ``order`` is drawn again at the end of each epoch when ``shuffle``.
+    With ``shuffle``, each epoch's order is drawn when Keras begins the epoch
+    (not before: Keras reads a batch or two to learn their shapes first).
     """
 
     def __init__(self, X, Y, sample_weight, batch_size, shuffle):
         super().__init__()
         self.X, self.Y, self.sample_weight = X.tocsr(), Y, sample_weight
         self.batch_size, self.shuffle = int(batch_size), bool(shuffle)
-        self._draw_order()
+        self.order = np.arange(self.X.shape[0])
 
-    def _draw_order(self):
-        n = self.X.shape[0]
-        self.order = np.random.permutation(n) if self.shuffle else np.arange(n)
+    def on_epoch_begin(self):
+        if self.shuffle:
+            self.order = np.random.permutation(self.X.shape[0])
 
     def __len__(self):
         return -(-self.X.shape[0] // self.batch_size)
@@ -39,10 +40,6 @@ class SparseBatches(keras.utils.PyDataset):
         if self.sample_weight is None:
             return x, self.Y[rows]
         return x, self.Y[rows], self.sample_weight[rows]
-
-    def on_epoch_end(self):
-        if self.shuffle:
-            self._draw_order()
 
 
 def fit_sparse_network(
@@ -82,6 +79,9 @@ def fit_sparse_network(
     model.fit(
         batches,
         epochs=plan.epochs,
+        # The batches' order is SparseBatches' (Keras would shuffle the
+        # batches again, with Python's random module).
+        shuffle=False,
         verbose=plan.verbose,
         callbacks=[*callbacks, history],
         validation_data=validation,
