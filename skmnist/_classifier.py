@@ -417,6 +417,14 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             self.augmentation._validate_params()
         resume = hasattr(self, "coefs_") and (incremental or self.warm_start)
         X, y = validate_training_data(self, X, y, resume)
+        multilabel = y.ndim == 2
+        if resume and multilabel != (self.out_activation_ == "logistic"):
+            kinds = {True: "a multilabel", False: "a single-label"}
+            raise ValueError(
+                f"warm_start and partial_fit continue {kinds[not multilabel]} "
+                f"network; y is {kinds[multilabel]} target. Set "
+                "warm_start=False to train a new network."
+            )
         classes = check_classes(
             y,
             classes,
@@ -453,13 +461,16 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             X,
             y,
             classes=classes,
-            spec=network_spec(self, sizes, X, len(classes), n_effective),
+            spec=network_spec(
+                self, sizes, X, len(classes), n_effective, multilabel=multilabel
+            ),
             plan=plan,
             state=self._resume_state() if resume else None,
             sample_weight=sample_weight,
             validation_data=validation,
         )
         self._set_fitted(result, classes, len(y), resume)
+        self.out_activation_ = "logistic" if multilabel else "softmax"
         if not incremental and self.n_iter_ == plan.epochs:
             warnings.warn(
                 f"Maximum epochs ({plan.epochs}) reached and the optimization "
@@ -563,7 +574,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             float32 (float64 for a network fitted on float64 data).
             Probability of each class (columns in the order of `classes_`).
         """
-        return self._predict_in_chunks(X, _forward.softmax)
+        return self._predict_in_chunks(X, self._output_function(log=False))
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -582,7 +593,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class (columns in the order of `classes_`).
         """
-        return self._predict_in_chunks(X, _forward.log_softmax)
+        return self._predict_in_chunks(X, self._output_function(log=True))
 
     def predict(self, X):
         """Predict the class of each sample of X.
@@ -597,9 +608,24 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted class labels.
         """
+        if self._multilabel:
+            # A label is predicted where its probability exceeds 0.5.
+            return self._predict_in_chunks(X, lambda z: (z > 0).astype(int))
         # The largest logit is the most probable class: no softmax needed.
         indices = self._predict_in_chunks(X, lambda z: np.argmax(z, axis=1))
         return self.classes_[indices]
+
+    @property
+    def _multilabel(self):
+        return getattr(self, "out_activation_", "softmax") == "logistic"
+
+    def _output_function(self, *, log):
+        """(Log-)probabilities from logits: softmax, or sigmoid per label."""
+        if self._multilabel:
+            if log:
+                return lambda z: -np.logaddexp(0, -z)
+            return _forward.ACTIVATIONS["logistic"].function
+        return _forward.log_softmax if log else _forward.softmax
 
     def _predict_in_chunks(self, X, from_logits):
         """``from_logits`` of the network's logits for X, a chunk at a time.

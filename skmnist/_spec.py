@@ -34,7 +34,9 @@ class NetworkSpec:
     ... -> Dense(n_classes, softmax)``, with an L2 penalty ``l2 * ||W||^2`` on
     every kernel, trained with Adam (``learning_rate``, ``beta_1``,
     ``beta_2``, ``epsilon``) on categorical cross-entropy, computing in
-    ``dtype`` (``"float32"`` or ``"float64"``).
+    ``dtype`` (``"float32"`` or ``"float64"``). ``multilabel`` networks have
+    ``n_classes`` sigmoid outputs (one per label) trained on binary
+    cross-entropy.
     """
 
     n_features: int
@@ -49,6 +51,7 @@ class NetworkSpec:
     epsilon: float
     dtype: str
     augmentation: DistortionSpec | None = None
+    multilabel: bool = False
 
 
 @dataclass(frozen=True)

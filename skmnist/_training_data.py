@@ -9,7 +9,7 @@ from numbers import Integral
 
 import numpy as np
 from scipy.sparse import issparse
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, is_multilabel
 
 from skmnist._arrays import aligned_array
 from skmnist._forward import layer_shapes_match
@@ -35,8 +35,12 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
     """The classes of a fit: from y, from ``classes`` or from the fitted ones.
 
     ``fitted_classes`` is None for a new network, else the classes a warm
-    start or a later ``partial_fit`` must keep.
+    start or a later ``partial_fit`` must keep. For a multilabel y (an
+    indicator matrix) the classes are the label indices ``0..n_labels - 1``,
+    as MLPClassifier's.
     """
+    if np.ndim(y) == 2:
+        return _check_labels(y, classes, fitted_classes)
     if fitted_classes is None and incremental:
         if classes is None:
             raise ValueError(
@@ -70,6 +74,22 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
     return classes
 
 
+def _check_labels(Y, classes, fitted_classes):
+    """The classes of a multilabel fit: ``arange(n_labels)``."""
+    labels = np.arange(Y.shape[1])
+    for given, what in [
+        (classes, "classes"),
+        (fitted_classes, "the classes of the fitted network"),
+    ]:
+        if given is not None and not np.array_equal(np.unique(given), labels):
+            raise ValueError(
+                f"y is a multilabel indicator matrix of {Y.shape[1]} labels, "
+                f"so the classes are {labels.tolist()!r}, but {what} are "
+                f"{np.unique(given).tolist()!r}."
+            )
+    return labels
+
+
 def combine_sample_weight(X, y, sample_weight, class_weight):
     """Sample times class weights, zero weights dropped, normalised to mean 1.
 
@@ -85,6 +105,11 @@ def combine_sample_weight(X, y, sample_weight, class_weight):
     weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
+    if class_weight is not None and np.ndim(y) == 2:
+        raise ValueError(
+            "class_weight is not supported for a multilabel y; pass "
+            "sample_weight instead."
+        )
     if class_weight is not None:
         weight = weight * compute_sample_weight(class_weight, y)
     keep = weight > 0  # _check_sample_weight refuses all zeros
@@ -111,8 +136,12 @@ def validation_split(X, y, sample_weight, classes, *, fraction, seed):
     from skmnist.preprocessing import OneHotLabelEncoder
 
     # MLPClassifier stratifies on its binarized targets: the same split
-    # rule, and scikit-learn's error for a class with a single member.
-    stratify = LabelBinarizer().fit(classes).transform(y).astype(bool)
+    # rule, and scikit-learn's error for a class with a single member. A
+    # multilabel y is split without stratification, as MLPClassifier does.
+    multilabel = np.ndim(y) == 2
+    stratify = None
+    if not multilabel:
+        stratify = LabelBinarizer().fit(classes).transform(y).astype(bool)
     arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
     parts = train_test_split(
         *arrays, test_size=fraction, random_state=seed, stratify=stratify
@@ -125,17 +154,20 @@ def validation_split(X, y, sample_weight, classes, *, fraction, seed):
             "'validation_fraction' or the size of your dataset."
         )
     sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
-    Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
+    if multilabel:
+        Y_val = y_val.astype(np.float32)
+    else:
+        Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
     validation = (X_val, Y_val) if sw_val is None else (X_val, Y_val, sw_val)
     return X_train, y_train, sw_train, validation
 
 
-def network_spec(estimator, sizes, X, n_classes, n_effective):
+def network_spec(estimator, sizes, X, n_classes, n_effective, *, multilabel=False):
     """The :class:`~skmnist._spec.NetworkSpec` of a classifier's params.
 
     ``sizes`` are the checked hidden layer sizes, ``X`` the training rows
     (their width and float type), ``n_effective`` the number of samples the
-    weights stand for.
+    weights stand for; ``multilabel`` gives sigmoid outputs.
     """
     augmentation = None
     if estimator.augmentation is not None:
@@ -163,6 +195,7 @@ def network_spec(estimator, sizes, X, n_classes, n_effective):
         epsilon=estimator.epsilon,
         dtype=X.dtype.name,
         augmentation=augmentation,
+        multilabel=multilabel,
     )
 
 
@@ -194,8 +227,11 @@ def validate_training_data(estimator, X, y, resume):
     """Rows of float32 (float64 for float64 data, as MLPClassifier) and y.
 
     Integer pixels (MNIST's uint8) cannot be NaN or infinite: they are
-    converted once, into memory the training tensors can share.
+    converted once, into memory the training tensors can share. A
+    multilabel-indicator y (dense or sparse) comes back as a dense 0/1
+    matrix.
     """
+    multilabel = is_multilabel(y)
     rows, _ = as_rows(X)
     dtype = estimator.coefs_[0].dtype if resume else [np.float32, np.float64]
     integral = isinstance(rows, np.ndarray) and rows.dtype.kind in "biu"
@@ -209,8 +245,11 @@ def validate_training_data(estimator, X, y, resume):
         dtype=dtype,
         accept_sparse=SPARSE_FORMATS,
         ensure_all_finite=not integral,
+        multi_output=multilabel,
     )
     check_classification_targets(y)
+    if multilabel:
+        y = y.toarray() if issparse(y) else np.asarray(y)
     if issparse(X):
         # Kept sparse (CSR, to take batches of rows): the engine makes each
         # batch dense when it uses it.

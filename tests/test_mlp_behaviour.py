@@ -47,11 +47,11 @@ def test_sparse_input_trains_and_predicts_like_dense(container):
 
 
 def test_sparse_batches_are_made_dense_one_batch_at_a_time():
-    from skmnist._backend.sparse import SparseBatches
+    from skmnist._backend.batches import Batches
 
     X = sp.random(70, 1000, density=0.01, format="csr", random_state=0)
     Y = np.eye(2)[np.arange(70) % 2]
-    batches = SparseBatches(X, Y, None, batch_size=32, shuffle=False)
+    batches = Batches(X, Y, None, batch_size=32, shuffle=False)
     shapes = [batches[i][0].shape for i in range(len(batches))]
     assert shapes == [(32, 1000), (32, 1000), (6, 1000)]
     np.testing.assert_array_equal(batches[2][0], X[64:].toarray())
@@ -139,3 +139,64 @@ def test_float32_and_float64_start_from_the_same_weights():
     assert clf_32.coefs_[0].dtype == np.float32
     for W_32, W_64 in zip(clf_32.coefs_, clf_64.coefs_):
         np.testing.assert_allclose(W_32, W_64, rtol=1e-5, atol=1e-7)
+
+
+def _multilabel(n_samples=60):
+    from sklearn.datasets import make_multilabel_classification
+
+    return make_multilabel_classification(
+        n_samples=n_samples, n_classes=4, random_state=0, return_indicator=True
+    )
+
+
+def test_multilabel_y_gets_sigmoid_outputs_as_mlpclassifier():
+    X, Y = _multilabel()
+    clf = _fit(X, Y, epochs=40, learning_rate=0.01, hidden_layer_sizes=(16,))
+    np.testing.assert_array_equal(clf.classes_, np.arange(4))
+    assert clf.out_activation_ == "logistic" and clf.n_outputs_ == 4
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape
+    # One probability per label, not a distribution over the labels.
+    assert np.abs(proba.sum(axis=1) - 1).max() > 0.1
+    z = _logits(clf, X)
+    np.testing.assert_allclose(proba, 1 / (1 + np.exp(-z)), rtol=1e-6)
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(proba), rtol=1e-6)
+    np.testing.assert_array_equal(clf.predict(X), (proba > 0.5).astype(int))
+    # Binary cross-entropy, learned: better than the labels' base rates.
+    assert clf.score(X, Y) > 0.5
+    clf.partial_fit(X[:10], Y[:10])
+    with pytest.raises(ValueError, match="multilabel indicator matrix of 3 labels"):
+        clf.partial_fit(X[:10], Y[:10, :3])
+
+
+def _logits(clf, X):
+    from skmnist import _forward
+
+    return _forward.logits(X, clf.coefs_, clf.intercepts_, clf.activation)
+
+
+def test_multilabel_constant_columns_and_early_stopping_fit():
+    X, Y = _multilabel()
+    Y[:, 0], Y[:, 1] = 0, 1
+    clf = _fit(X, Y, epochs=5, early_stopping=True, learning_rate=0.01)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.predict(X).shape == Y.shape
+    single = _fit(X, Y[:, 2], epochs=1)
+    with pytest.raises(ValueError, match="continue a single-label network"):
+        single.set_params(warm_start=True).fit(X, Y)
+
+
+def test_multilabel_model_saves_pickles_and_refuses_onnx(tmp_path):
+    import pickle
+
+    from skmnist import load_model, save_model
+
+    X, Y = _multilabel()
+    clf = _fit(X, Y, epochs=2)
+    for copy in [pickle.loads(pickle.dumps(clf)), load_model(save_model(clf, tmp_path / "m"))]:
+        assert copy.out_activation_ == "logistic"
+        np.testing.assert_array_equal(copy.predict_proba(X), clf.predict_proba(X))
+    from skmnist.onnx import to_onnx
+
+    with pytest.raises(ValueError, match="multilabel"):
+        to_onnx(clf)

@@ -354,8 +354,10 @@ def test_a_model_saved_by_skmnist_0_1_loads_without_pickle(mnist, tmp_path):
 
 
 _QUIET_FIT = (
-    "import os, numpy as np\n"
+    "import os, warnings, numpy as np\n"
+    "from sklearn.exceptions import ConvergenceWarning\n"
     "from skmnist import MNISTDenseClassifier\n"
+    "warnings.simplefilter('ignore', ConvergenceWarning)  # 1 epoch of 1\n"
     "X = np.random.RandomState(0).rand(60, 12).astype('float32')\n"
     "MNISTDenseClassifier((4,), epochs=1, random_state=0).fit(X, np.arange(60) % 3)\n"
     "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"

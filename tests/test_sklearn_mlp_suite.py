@@ -119,6 +119,12 @@ NOT_APPLICABLE = {
     "invscaling schedule",
     "test_adaptive_learning_rate": "reads the private _optimizer",
     "test_partial_fit_errors": "asserts that lbfgs has no partial_fit",
+    # Multilabel y runs (tests/test_mlp_behaviour.py), but these two assert
+    # the training-set fit of lbfgs: MLPClassifier itself with Adam (solver
+    # dropped, as here) fails them (scikit-learn 1.9.1: score 0.38, not
+    # > 0.97; 34 of 250 labels wrong).
+    "test_multilabel_classification": "asserts lbfgs's training-set score",
+    "test_predict_proba_multilabel": "asserts lbfgs's training-set fit",
     # Private counters.
     "test_n_iter_no_change": "reads the private _no_improvement_count",
     "test_n_iter_no_change_inf": "reads the private _no_improvement_count "

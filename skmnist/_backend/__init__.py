@@ -45,7 +45,7 @@ from skmnist._backend.callbacks import (  # noqa: E402
 )
 from skmnist._backend.network import network_state  # noqa: E402
 from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
-from skmnist._backend.sparse import fit_sparse_network  # noqa: E402
+from skmnist._backend.batches import fit_on_batches  # noqa: E402
 from skmnist._spec import TrainResult  # noqa: E402
 
 __all__ = ["float_dtypes", "train"]
@@ -83,9 +83,10 @@ def train(
     ----------
     X : ndarray or CSR matrix of shape (n_samples, n_features)
         Validated training rows, of ``spec.dtype`` (float32 or float64); a
-        sparse X is trained on by :mod:`skmnist._backend.sparse`.
-    y : ndarray of shape (n_samples,)
-        Labels, all among ``classes``.
+        sparse X is trained on by :mod:`skmnist._backend.batches`.
+    y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        Labels, all among ``classes``, or (``spec.multilabel``) the 0/1
+        indicator matrix.
     classes : ndarray of shape (n_classes,)
         The classes, in the order of the output units.
     spec : skmnist._spec.NetworkSpec
@@ -123,7 +124,8 @@ def train(
             floatx_scope(X.dtype),
             one_output_softmax_allowed(spec.n_classes),
         ):
-            fit = fit_sparse_network if hasattr(X, "tocsr") else fit_network
+            on_batches = hasattr(X, "tocsr") or spec.multilabel
+            fit = fit_on_batches if on_batches else fit_network
             model, history = fit(
                 X,
                 y,

@@ -13,6 +13,7 @@ import numpy as np
 from skmnist._backend.distortion import DistortionLayer
 from skmnist._backend.fit_loop import DenseNetwork
 from skmnist._backend.initializers import HostGlorotUniform
+from skmnist._backend.multilabel import SubsetAccuracy
 from skmnist._backend.runtime import _tensorflow_backend, to_numpy
 from skmnist._forward import ACTIVATIONS
 
@@ -151,8 +152,12 @@ def build_dense_network(spec, seed=None, state=None):
             beta_2=spec.beta_2,
             epsilon=spec.epsilon,
         ),
-        loss=keras.losses.CategoricalCrossentropy(dtype=spec.dtype),
-        metrics=[CategoricalAccuracy()],
+        loss=(
+            keras.losses.BinaryCrossentropy(dtype=spec.dtype)
+            if spec.multilabel
+            else keras.losses.CategoricalCrossentropy(dtype=spec.dtype)
+        ),
+        metrics=[SubsetAccuracy() if spec.multilabel else CategoricalAccuracy()],
         # Several training steps per call into the compiled function: a
         # dense network's step is short, and Python's round trip between
         # steps would otherwise cost about as much as the step.
@@ -198,6 +203,8 @@ def _dense_layers(inputs, spec, seed):
             x = keras.layers.Dropout(
                 spec.dropout, seed=next(seeds), dtype=dtype, name=f"dropout_{i}"
             )(x)
+    if spec.multilabel:
+        return dense(spec.n_classes, "sigmoid", "sigmoid")(x)
     return dense(spec.n_classes, "softmax", "softmax")(x)
 
 

@@ -1,11 +1,13 @@
-"""Training on a sparse X: each batch is made dense only when it is used.
+"""Training by Keras' own ``fit`` on batches: sparse X, multilabel y.
 
 scikeras and the in-graph loop of :class:`~skmnist._backend.fit_loop.DenseNetwork`
-need dense arrays; a sparse X (a ``OneHotEncoder`` or ``TfidfVectorizer``
-output) can be far larger dense than sparse. Here the network is fitted by
-Keras' own ``fit`` on a :class:`SparseBatches` dataset, which densifies one
-batch at a time, in the epoch's order drawn on the host (NumPy's global
-state, which a seeded fit seeds, as the in-graph loop draws it).
+need dense arrays and class labels. A sparse X (a ``OneHotEncoder`` or
+``TfidfVectorizer`` output) can be far larger dense than sparse, and a
+multilabel y is already the indicator matrix the network learns. Here the
+network is fitted by Keras' own ``fit`` on a :class:`Batches` dataset, which
+makes one batch dense at a time, in the epoch's order drawn on the host
+(NumPy's global state, which a seeded fit seeds, as the in-graph loop draws
+it).
 """
 
 import keras
@@ -14,8 +16,8 @@ import numpy as np
 from skmnist.preprocessing import OneHotLabelEncoder
 
 
-class SparseBatches(keras.utils.PyDataset):
-    """The batches ``(x, y[, sample_weight])`` of CSR rows, x made dense.
+class Batches(keras.utils.PyDataset):
+    """The batches ``(x, y[, sample_weight])`` of X's rows (CSR made dense).
 
     With ``shuffle``, each epoch's order is drawn when Keras begins the epoch
     (not before: Keras reads a batch or two to learn their shapes first).
@@ -23,7 +25,8 @@ class SparseBatches(keras.utils.PyDataset):
 
     def __init__(self, X, Y, sample_weight, batch_size, shuffle):
         super().__init__()
-        self.X, self.Y, self.sample_weight = X.tocsr(), Y, sample_weight
+        self.X = X.tocsr() if hasattr(X, "tocsr") else X
+        self.Y, self.sample_weight = Y, sample_weight
         self.batch_size, self.shuffle = int(batch_size), bool(shuffle)
         self.order = np.arange(self.X.shape[0])
 
@@ -36,13 +39,14 @@ class SparseBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        x = self.X[rows].toarray()
+        x = self.X[rows]
+        x = x.toarray() if hasattr(x, "toarray") else x
         if self.sample_weight is None:
             return x, self.Y[rows]
         return x, self.Y[rows], self.sample_weight[rows]
 
 
-def fit_sparse_network(
+def fit_on_batches(
     X,
     y,
     *,
@@ -55,9 +59,10 @@ def fit_sparse_network(
     validation_data=None,
     model=None,
 ):
-    """:func:`~skmnist._backend.scikeras_adapter.fit_network` for a sparse X.
+    """:func:`~skmnist._backend.scikeras_adapter.fit_network` on :class:`Batches`.
 
-    Same arguments and result; ``validation_data`` may hold a sparse X too.
+    Same arguments and result; ``X`` (and the validation data's) may be
+    sparse, ``y`` labels or (multilabel) an indicator matrix.
     """
     from skmnist._backend.network import build_dense_network
 
@@ -68,11 +73,12 @@ def fit_sparse_network(
         encoder = OneHotLabelEncoder(classes=classes).fit(labels)
         return encoder.transform(labels).astype(spec.dtype)
 
-    batches = SparseBatches(X, one_hot(y), sample_weight, plan.batch_size, plan.shuffle)
+    Y = y.astype(spec.dtype) if y.ndim == 2 else one_hot(y)
+    batches = Batches(X, Y, sample_weight, plan.batch_size, plan.shuffle)
     validation = None
     if validation_data is not None:
         X_val, Y_val, *w_val = validation_data
-        validation = SparseBatches(
+        validation = Batches(
             X_val, Y_val.astype(spec.dtype), (w_val or [None])[0], plan.batch_size, False
         )
     history = keras.callbacks.History()
