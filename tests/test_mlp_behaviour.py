@@ -193,7 +193,8 @@ def test_multilabel_model_saves_pickles_and_refuses_onnx(tmp_path):
 
     X, Y = _multilabel()
     clf = _fit(X, Y, epochs=2)
-    for copy in [pickle.loads(pickle.dumps(clf)), load_model(save_model(clf, tmp_path / "m"))]:
+    saved = save_model(clf, tmp_path / "m")
+    for copy in [pickle.loads(pickle.dumps(clf)), load_model(saved)]:
         assert copy.out_activation_ == "logistic"
         np.testing.assert_array_equal(copy.predict_proba(X), clf.predict_proba(X))
     from skmnist.onnx import to_onnx

@@ -113,8 +113,7 @@ NOT_APPLICABLE = {
     "test_gradient": "calls MLPClassifier's private _loss_grad_lbfgs",
     "test_lbfgs_classification": "asserts the lbfgs solver's accuracy "
     "after max_iter=150 *iterations* of L-BFGS, not epochs",
-    "test_lbfgs_classification_maxfun": "max_fun, lbfgs's budget of loss "
-    "evaluations",
+    "test_lbfgs_classification_maxfun": "max_fun, lbfgs's budget of loss evaluations",
     "test_learning_rate_warmstart": "reads the private _optimizer of sgd's "
     "invscaling schedule",
     "test_adaptive_learning_rate": "reads the private _optimizer",

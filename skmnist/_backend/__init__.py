@@ -39,13 +39,13 @@ with quiet_start():  # before anything imports Keras (and TensorFlow)
     configure_tensorflow_threads()
 
 from skmnist._backend import runtime, trained  # noqa: E402
+from skmnist._backend.batches import fit_on_batches  # noqa: E402
 from skmnist._backend.callbacks import (  # noqa: E402
     LearningRateSchedule,
     make_callbacks,
 )
 from skmnist._backend.network import network_state  # noqa: E402
 from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
-from skmnist._backend.batches import fit_on_batches  # noqa: E402
 from skmnist._spec import TrainResult  # noqa: E402
 
 __all__ = ["float_dtypes", "train"]

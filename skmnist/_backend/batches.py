@@ -79,7 +79,11 @@ def fit_on_batches(
     if validation_data is not None:
         X_val, Y_val, *w_val = validation_data
         validation = Batches(
-            X_val, Y_val.astype(spec.dtype), (w_val or [None])[0], plan.batch_size, False
+            X_val,
+            Y_val.astype(spec.dtype),
+            (w_val or [None])[0],
+            plan.batch_size,
+            False,
         )
     history = keras.callbacks.History()
     model.fit(

@@ -82,9 +82,9 @@ class IterationLog(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        print("Iteration %d, loss = %.8f" % (epoch + 1, float(logs["loss"])))
+        print(f"Iteration {epoch + 1}, loss = {float(logs['loss']):.8f}")
         if "val_accuracy" in logs:
-            print("Validation score: %f" % float(logs["val_accuracy"]))
+            print(f"Validation score: {float(logs['val_accuracy']):f}")
 
 
 def make_callbacks(user_callbacks, stopping, *, schedule, log_iterations=False):
