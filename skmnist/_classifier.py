@@ -173,7 +173,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels.
+        Class labels (``0 .. n_labels - 1`` for a multilabel y).
 
     n_features_in_ : int
         Number of features (pixels) seen during fit.
@@ -232,10 +232,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         Number of layers, input and output included.
 
     n_outputs_ : int
-        Number of outputs (one per class).
+        Number of outputs (one per class, or per label).
 
     out_activation_ : str
-        ``"softmax"``.
+        ``"softmax"``, or ``"logistic"`` (one sigmoid per label) for a
+        multilabel y.
 
     See Also
     --------
@@ -350,11 +351,13 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
-            Training images or pixel rows.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or \
+                (n_samples, h, w[, c])
+            Training images or pixel rows; a sparse matrix stays sparse.
 
-        y : array-like of shape (n_samples,)
-            Class labels (at least two classes).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix (dense or sparse)
+            as MLPClassifier takes it.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples; 0 removes a sample.
@@ -375,8 +378,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
             A batch of training images or pixel rows.
 
-        y : array-like of shape (n_samples,)
-            Class labels, all among `classes`.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, all among `classes`, or a multilabel indicator
+            matrix.
 
         classes : array-like of shape (n_classes,), default=None
             All the classes, required on the first call (as in
@@ -572,7 +576,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             float32 (float64 for a network fitted on float64 data).
-            Probability of each class (columns in the order of `classes_`).
+            Probability of each class (columns in the order of `classes_`);
+            for a multilabel network, of each label on its own.
         """
         return self._predict_in_chunks(X, self._output_function(log=False))
 
@@ -605,8 +610,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted class labels, or the indicator matrix of the labels
+            whose probability exceeds 0.5 for a multilabel network.
         """
         if self._multilabel:
             # A label is predicted where its probability exceeds 0.5.

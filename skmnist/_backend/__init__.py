@@ -16,7 +16,9 @@ arrays, or sets it from them), ``fit_loop`` runs its epochs on in-memory
 arrays, ``callbacks`` holds the learning-rate schedules and stopping rules,
 ``distortion`` the training-time image distortion layer, ``runtime`` the
 threads, seeds and float types of a fit, ``scikeras_adapter`` the one use of
-scikeras, ``trained`` keeps the last trained networks so that a warm start
+scikeras, ``batches`` fits on batches for a sparse X or a multilabel y,
+``initializers`` draws initial weights independently of the float type,
+``multilabel`` holds the multilabel accuracy, ``trained`` keeps the last trained networks so that a warm start
 in the same process continues them without a rebuild, ``_quiet`` keeps
 TensorFlow's start-up log lines off the terminal, and ``_private`` lists
 every private name of those libraries that skmnist relies on.
