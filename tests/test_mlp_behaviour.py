@@ -201,3 +201,15 @@ def test_multilabel_model_saves_pickles_and_refuses_onnx(tmp_path):
 
     with pytest.raises(ValueError, match="multilabel"):
         to_onnx(clf)
+
+
+def test_cli_predict_refuses_a_multilabel_model(tmp_path, capsys):
+    from skmnist import save_model
+    from skmnist.cli import main
+
+    X = np.random.RandomState(0).rand(40, 784)
+    Y = (X[:, :3] > 0.5).astype(int)
+    saved = save_model(_fit(X, Y, epochs=1), tmp_path / "m")
+    np.save(tmp_path / "x.npy", np.zeros((1, 784), dtype=np.uint8))
+    assert main(["predict", str(saved), str(tmp_path / "x.npy")]) != 0
+    assert "multilabel model" in capsys.readouterr().err
