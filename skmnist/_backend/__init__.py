@@ -18,8 +18,9 @@ arrays, ``callbacks`` holds the learning-rate schedules and stopping rules,
 threads, seeds and float types of a fit, ``scikeras_adapter`` the one use of
 scikeras, ``batches`` fits on batches for a sparse X or a multilabel y,
 ``initializers`` draws initial weights independently of the float type,
-``multilabel`` holds the multilabel accuracy, ``trained`` keeps the last trained networks so that a warm start
-in the same process continues them without a rebuild, ``_quiet`` keeps
+``multilabel`` holds the multilabel accuracy, ``trained`` keeps the last
+trained networks so that a warm start in the same process continues them
+without a rebuild, ``_quiet`` keeps
 TensorFlow's start-up log lines off the terminal, and ``_private`` lists
 every private name of those libraries that skmnist relies on.
 """
