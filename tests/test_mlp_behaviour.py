@@ -213,3 +213,37 @@ def test_cli_predict_refuses_a_multilabel_model(tmp_path, capsys):
     np.save(tmp_path / "x.npy", np.zeros((1, 784), dtype=np.uint8))
     assert main(["predict", str(saved), str(tmp_path / "x.npy")]) != 0
     assert "multilabel model" in capsys.readouterr().err
+
+
+_SUBPROCESS_FIT = """
+import sys, warnings
+import numpy as np, scipy.sparse as sp
+from sklearn.datasets import make_multilabel_classification
+from skmnist import MNISTDenseClassifier
+warnings.simplefilter("ignore")
+X, Y = make_multilabel_classification(
+    n_samples=60, n_classes=4, random_state=0, return_indicator=True
+)
+params = dict(hidden_layer_sizes=(8,), batch_size=16, epochs=3, random_state=0)
+sparse = MNISTDenseClassifier(**params).fit(sp.csr_matrix(X), Y[:, 0])
+multilabel = MNISTDenseClassifier(**params).fit(X, Y)
+np.save(sys.argv[1], np.hstack([sparse.predict_proba(X), multilabel.predict_proba(X)]))
+"""
+
+
+def test_sparse_and_multilabel_fits_are_bitwise_equal_across_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for i in range(2):
+        out = tmp_path / f"proba{i}.npy"
+        subprocess.run(
+            [sys.executable, "-c", _SUBPROCESS_FIT, str(out)],
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(i)},
+        )
+        runs.append(np.load(out))
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert runs[0].shape == (60, 2 + 4)
