@@ -7,16 +7,19 @@ and scikeras) and keeps what comes back, plain arrays (``coefs_``,
 pickling and saving, is NumPy (:mod:`skmnist._forward`).
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmnist import _forward
-from skmnist._rows import map_chunks, validate_rows
+from skmnist._rows import SPARSE_FORMATS, map_chunks, validate_rows
 from skmnist._spec import FitPlan, Stopping
 from skmnist._training_data import (
     check_classes,
@@ -129,10 +132,12 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training data held out when ``early_stopping=True``.
 
-    n_iter_no_change : int >= 1, default=10
+    n_iter_no_change : int >= 1 or np.inf, default=10
         Epochs without an improvement of at least `tol` before training stops:
         of the validation loss with early stopping, else of the training loss
-        (as in MLPClassifier).
+        (as in MLPClassifier). ``np.inf`` runs every epoch. When `fit` runs
+        all its `epochs`, it warns with a
+        :class:`~sklearn.exceptions.ConvergenceWarning`, as MLPClassifier.
 
     tol : float >= 0, default=1e-4
         Smallest decrease of the monitored loss that counts as improvement.
@@ -159,13 +164,16 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         split: an int gives identical predictions across fits and processes
         on one machine. The global random state is restored after `fit`.
 
-    verbose : int, default=0
-        0 is silent, 1 shows Keras' progress bar, 2 one line per epoch.
+    verbose : int or bool, default=0
+        0 is silent; 1 (or True) prints MLPClassifier's lines, ``Iteration
+        N, loss = ...`` per epoch (and ``Validation score: ...`` with
+        early stopping); 2 adds Keras' line per epoch, 3 and more Keras'
+        progress bar.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels.
+        Class labels (``0 .. n_labels - 1`` for a multilabel y).
 
     n_features_in_ : int
         Number of features (pixels) seen during fit.
@@ -194,7 +202,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         Best validation accuracy with early stopping, else None.
 
     n_iter_ : int
-        Number of epochs run since the network was built.
+        Number of epochs the last `fit` (warm start or not) ran, 1 after a
+        `partial_fit`, as in MLPClassifier; ``len(loss_curve_)`` counts the
+        epochs since the network was built.
 
     t_ : int
         Number of training samples seen since the network was built.
@@ -222,10 +232,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         Number of layers, input and output included.
 
     n_outputs_ : int
-        Number of outputs (one per class).
+        Number of outputs (one per class, or per label).
 
     out_activation_ : str
-        ``"softmax"``.
+        ``"softmax"``, or ``"logistic"`` (one sigmoid per label) for a
+        multilabel y.
 
     See Also
     --------
@@ -273,7 +284,10 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "tol": [Interval(Real, 0, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "warm_start": ["boolean"],
@@ -337,11 +351,13 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
-            Training images or pixel rows.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or \
+                (n_samples, h, w[, c])
+            Training images or pixel rows; a sparse matrix stays sparse.
 
-        y : array-like of shape (n_samples,)
-            Class labels (at least two classes).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix (dense or sparse)
+            as MLPClassifier takes it.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples; 0 removes a sample.
@@ -362,8 +378,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features) or (n_samples, h, w[, c])
             A batch of training images or pixel rows.
 
-        y : array-like of shape (n_samples,)
-            Class labels, all among `classes`.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, all among `classes`, or a multilabel indicator
+            matrix.
 
         classes : array-like of shape (n_classes,), default=None
             All the classes, required on the first call (as in
@@ -396,11 +413,22 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             raise
 
     def _fit_network(self, X, y, sample_weight, *, incremental, classes):
+        if incremental and self.early_stopping:
+            # MLPClassifier's error: one pass has no validation set to watch.
+            raise ValueError("partial_fit does not support early_stopping=True")
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         if self.augmentation is not None:
             self.augmentation._validate_params()
         resume = hasattr(self, "coefs_") and (incremental or self.warm_start)
         X, y = validate_training_data(self, X, y, resume)
+        multilabel = y.ndim == 2
+        if resume and multilabel != (self.out_activation_ == "logistic"):
+            kinds = {True: "a multilabel", False: "a single-label"}
+            raise ValueError(
+                f"warm_start and partial_fit continue {kinds[not multilabel]} "
+                f"network; y is {kinds[multilabel]} target. Set "
+                "warm_start=False to train a new network."
+            )
         classes = check_classes(
             y,
             classes,
@@ -437,13 +465,24 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             X,
             y,
             classes=classes,
-            spec=network_spec(self, sizes, X, len(classes), n_effective),
+            spec=network_spec(
+                self, sizes, X, len(classes), n_effective, multilabel=multilabel
+            ),
             plan=plan,
             state=self._resume_state() if resume else None,
             sample_weight=sample_weight,
             validation_data=validation,
         )
         self._set_fitted(result, classes, len(y), resume)
+        self.out_activation_ = "logistic" if multilabel else "softmax"
+        if not incremental and self.n_iter_ == plan.epochs:
+            warnings.warn(
+                f"Maximum epochs ({plan.epochs}) reached and the optimization "
+                "hasn't converged yet (the loss still improved by more than "
+                f"tol={self.tol} within the last n_iter_no_change epochs).",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
         return self
 
     def _fit_plan(self, seed, incremental):
@@ -465,8 +504,11 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             schedule=schedule,
             stopping=stopping,
             seed=seed,
-            verbose=min(int(self.verbose), 2),
+            # 1: MLPClassifier's lines; 2: and Keras' line per epoch; 3 and
+            # more: and Keras' progress bar.
+            verbose={0: 0, 1: 0, 2: 2}.get(int(self.verbose), 1),
             callbacks=tuple(self.callbacks or ()),
+            log_iterations=int(self.verbose) >= 1,
         )
 
     def _resume_state(self):
@@ -496,9 +538,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             # The epoch Keras' EarlyStopping restored, counted from the first.
             self.best_epoch_ = n_old + result.best_epoch
         self._set_derived_attributes()
+        # As MLPClassifier: the epochs of this call, not of all calls.
+        self.n_iter_ = n_new
         if not np.isfinite(self.loss_):
-            import warnings
-
             warnings.warn(
                 f"Training diverged: the loss is {self.loss_} after epoch "
                 f"{self.n_iter_}. The model is not usable; lower learning_rate "
@@ -534,9 +576,10 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             float32 (float64 for a network fitted on float64 data).
-            Probability of each class (columns in the order of `classes_`).
+            Probability of each class (columns in the order of `classes_`);
+            for a multilabel network, of each label on its own.
         """
-        return self._predict_in_chunks(X, _forward.softmax)
+        return self._predict_in_chunks(X, self._output_function(log=False))
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -555,7 +598,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class (columns in the order of `classes_`).
         """
-        return self._predict_in_chunks(X, _forward.log_softmax)
+        return self._predict_in_chunks(X, self._output_function(log=True))
 
     def predict(self, X):
         """Predict the class of each sample of X.
@@ -567,12 +610,28 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted class labels, or the indicator matrix of the labels
+            whose probability exceeds 0.5 for a multilabel network.
         """
+        if self._multilabel:
+            # A label is predicted where its probability exceeds 0.5.
+            return self._predict_in_chunks(X, lambda z: (z > 0).astype(int))
         # The largest logit is the most probable class: no softmax needed.
         indices = self._predict_in_chunks(X, lambda z: np.argmax(z, axis=1))
         return self.classes_[indices]
+
+    @property
+    def _multilabel(self):
+        return getattr(self, "out_activation_", "softmax") == "logistic"
+
+    def _output_function(self, *, log):
+        """(Log-)probabilities from logits: softmax, or sigmoid per label."""
+        if self._multilabel:
+            if log:
+                return lambda z: -np.logaddexp(0, -z)
+            return _forward.ACTIVATIONS["logistic"].function
+        return _forward.log_softmax if log else _forward.softmax
 
     def _predict_in_chunks(self, X, from_logits):
         """``from_logits`` of the network's logits for X, a chunk at a time.
@@ -582,14 +641,23 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         network = (self.coefs_, self.intercepts_, self.activation)
-        # Finiteness is checked in the forward pass, on the first product.
-        check = dict(reset=False, dtype=self.coefs_[0].dtype, ensure_all_finite=False)
+        dtype = self.coefs_[0].dtype
 
         def predict(part):
-            rows, _ = validate_rows(self, part, **check)
+            # Dense rows are checked for NaN and infinity in the forward pass,
+            # on the first product; sparse ones on their stored values.
+            sparse = issparse(part)
+            rows, _ = validate_rows(
+                self,
+                part,
+                reset=False,
+                dtype=dtype,
+                accept_sparse=SPARSE_FORMATS,
+                ensure_all_finite=sparse,
+            )
             name = type(self).__name__
             return from_logits(
-                _forward.logits(rows, *network, check_finite=True, name=name)
+                _forward.logits(rows, *network, check_finite=not sparse, name=name)
             )
 
         return map_chunks(predict, X)
@@ -597,4 +665,5 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.input_tags.sparse = True
         return tags

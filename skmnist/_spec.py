@@ -34,7 +34,9 @@ class NetworkSpec:
     ... -> Dense(n_classes, softmax)``, with an L2 penalty ``l2 * ||W||^2`` on
     every kernel, trained with Adam (``learning_rate``, ``beta_1``,
     ``beta_2``, ``epsilon``) on categorical cross-entropy, computing in
-    ``dtype`` (``"float32"`` or ``"float64"``).
+    ``dtype`` (``"float32"`` or ``"float64"``). ``multilabel`` networks have
+    ``n_classes`` sigmoid outputs (one per label) trained on binary
+    cross-entropy.
     """
 
     n_features: int
@@ -49,6 +51,7 @@ class NetworkSpec:
     epsilon: float
     dtype: str
     augmentation: DistortionSpec | None = None
+    multilabel: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,10 @@ class FitPlan:
     ``schedule`` is ``"constant"``, ``"cosine"`` or ``"adaptive"`` (the last
     one needs ``stopping``'s ``tol``); ``stopping`` None runs every epoch
     (``partial_fit``'s one pass). ``seed`` seeds the initialisation,
-    dropout, distortion and shuffling; ``callbacks`` are the user's Keras
-    callbacks, which the engine copies.
+    dropout, distortion and shuffling; ``verbose`` is Keras' (0, 1 for its
+    progress bar, 2 for a line per epoch); ``log_iterations`` prints
+    MLPClassifier's ``Iteration N, loss = ...`` lines; ``callbacks`` are the
+    user's Keras callbacks, which the engine copies.
     """
 
     epochs: int
@@ -85,6 +90,7 @@ class FitPlan:
     seed: int | None = None
     verbose: int = 0
     callbacks: tuple = ()
+    log_iterations: bool = False
 
 
 @dataclass(frozen=True)

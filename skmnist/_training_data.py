@@ -8,11 +8,12 @@ validation split of early stopping: NumPy and scikit-learn only, the way
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets
+from scipy.sparse import issparse
+from sklearn.utils.multiclass import check_classification_targets, is_multilabel
 
 from skmnist._arrays import aligned_array
 from skmnist._forward import layer_shapes_match
-from skmnist._rows import as_rows, validate_rows
+from skmnist._rows import SPARSE_FORMATS, as_rows, validate_rows
 from skmnist._spec import DistortionSpec, NetworkSpec
 
 
@@ -34,8 +35,12 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
     """The classes of a fit: from y, from ``classes`` or from the fitted ones.
 
     ``fitted_classes`` is None for a new network, else the classes a warm
-    start or a later ``partial_fit`` must keep.
+    start or a later ``partial_fit`` must keep. For a multilabel y (an
+    indicator matrix) the classes are the label indices ``0..n_labels - 1``,
+    as MLPClassifier's.
     """
+    if np.ndim(y) == 2:
+        return _check_labels(y, classes, fitted_classes)
     if fitted_classes is None and incremental:
         if classes is None:
             raise ValueError(
@@ -52,10 +57,11 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
             )
         classes = fitted_classes
         if not incremental and not np.array_equal(np.unique(y), classes):
+            # MLPClassifier's message, word for word.
             raise ValueError(
-                "warm_start can only be used where y has the same classes as "
-                f"in the previous call to fit: previously {classes.tolist()!r}, "
-                f"y has {np.unique(y).tolist()!r}."
+                "warm_start can only be used where `y` has the same classes as "
+                f"in the previous call to fit. Previously got {classes}, `y` "
+                f"has {np.unique(y)}"
             )
     else:
         classes = np.unique(y)
@@ -65,12 +71,23 @@ def check_classes(y, classes, *, fitted_classes, incremental, name):
             f"y contains labels that are not in classes: {unseen.tolist()!r}; "
             f"the classes are {classes.tolist()!r}."
         )
-    if len(classes) < 2:
-        raise ValueError(
-            f"{name} needs samples of at least 2 classes in y, "
-            f"but y contains only 1 class: {classes[0]!r}."
-        )
     return classes
+
+
+def _check_labels(Y, classes, fitted_classes):
+    """The classes of a multilabel fit: ``arange(n_labels)``."""
+    labels = np.arange(Y.shape[1])
+    for given, what in [
+        (classes, "classes"),
+        (fitted_classes, "the classes of the fitted network"),
+    ]:
+        if given is not None and not np.array_equal(np.unique(given), labels):
+            raise ValueError(
+                f"y is a multilabel indicator matrix of {Y.shape[1]} labels, "
+                f"so the classes are {labels.tolist()!r}, but {what} are "
+                f"{np.unique(given).tolist()!r}."
+            )
+    return labels
 
 
 def combine_sample_weight(X, y, sample_weight, class_weight):
@@ -88,6 +105,11 @@ def combine_sample_weight(X, y, sample_weight, class_weight):
     weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
+    if class_weight is not None and np.ndim(y) == 2:
+        raise ValueError(
+            "class_weight is not supported for a multilabel y; pass "
+            "sample_weight instead."
+        )
     if class_weight is not None:
         weight = weight * compute_sample_weight(class_weight, y)
     keep = weight > 0  # _check_sample_weight refuses all zeros
@@ -97,42 +119,55 @@ def combine_sample_weight(X, y, sample_weight, class_weight):
 
 
 def validation_split(X, y, sample_weight, classes, *, fraction, seed):
-    """Hold out ``fraction`` of the data, stratified when every class can be.
+    """Hold out ``fraction`` of the data, stratified as MLPClassifier does.
+
+    The split is stratified on the binarized labels, so a class of one
+    member, or fewer validation samples than classes, raises
+    scikit-learn's error (MLPClassifier's).
 
     Returns the training part ``X, y, sample_weight`` and the validation data
     ``(X_val, Y_val[, w_val])`` with one-hot ``Y_val``.
     """
-    n_val = int(np.ceil(fraction * len(y)))
-    if n_val < 1 or len(y) - n_val < 1:
-        raise ValueError(
-            f"validation_fraction={fraction} leaves no samples "
-            f"for training or validation out of {len(y)} samples."
-        )
-    _, counts = np.unique(y, return_counts=True)
-    stratify = y if counts.min() >= 2 and n_val >= len(classes) else None
     # Imported here: sklearn.model_selection loads sklearn.metrics and
     # sklearn.preprocessing, which `from skmnist import ...` need not load.
     from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import LabelBinarizer
 
     from skmnist.preprocessing import OneHotLabelEncoder
 
+    # MLPClassifier stratifies on its binarized targets: the same split
+    # rule, and scikit-learn's error for a class with a single member. A
+    # multilabel y is split without stratification, as MLPClassifier does.
+    multilabel = np.ndim(y) == 2
+    stratify = None
+    if not multilabel:
+        stratify = LabelBinarizer().fit(classes).transform(y).astype(bool)
     arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
     parts = train_test_split(
-        *arrays, test_size=n_val, random_state=seed, stratify=stratify
+        *arrays, test_size=fraction, random_state=seed, stratify=stratify
     )
     X_train, X_val, y_train, y_val = parts[:4]
+    if len(y_val) < 2:
+        raise ValueError(
+            f"The validation set is too small: validation_fraction={fraction} "
+            f"of {len(y)} samples leaves {len(y_val)} for validation. Increase "
+            "'validation_fraction' or the size of your dataset."
+        )
     sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
-    Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
+    if multilabel:
+        Y_val = y_val.astype(np.float32)
+    else:
+        Y_val = OneHotLabelEncoder(classes=classes).fit(y_val).transform(y_val)
     validation = (X_val, Y_val) if sw_val is None else (X_val, Y_val, sw_val)
     return X_train, y_train, sw_train, validation
 
 
-def network_spec(estimator, sizes, X, n_classes, n_effective):
+def network_spec(estimator, sizes, X, n_classes, n_effective, *, multilabel=False):
     """The :class:`~skmnist._spec.NetworkSpec` of a classifier's params.
 
     ``sizes`` are the checked hidden layer sizes, ``X`` the training rows
     (their width and float type), ``n_effective`` the number of samples the
-    weights stand for.
+    weights stand for; ``multilabel`` gives sigmoid outputs.
     """
     augmentation = None
     if estimator.augmentation is not None:
@@ -160,6 +195,7 @@ def network_spec(estimator, sizes, X, n_classes, n_effective):
         epsilon=estimator.epsilon,
         dtype=X.dtype.name,
         augmentation=augmentation,
+        multilabel=multilabel,
     )
 
 
@@ -191,8 +227,11 @@ def validate_training_data(estimator, X, y, resume):
     """Rows of float32 (float64 for float64 data, as MLPClassifier) and y.
 
     Integer pixels (MNIST's uint8) cannot be NaN or infinite: they are
-    converted once, into memory the training tensors can share.
+    converted once, into memory the training tensors can share. A
+    multilabel-indicator y (dense or sparse) comes back as a dense 0/1
+    matrix.
     """
+    multilabel = is_multilabel(y)
     rows, _ = as_rows(X)
     dtype = estimator.coefs_[0].dtype if resume else [np.float32, np.float64]
     integral = isinstance(rows, np.ndarray) and rows.dtype.kind in "biu"
@@ -204,13 +243,21 @@ def validate_training_data(estimator, X, y, resume):
         y,
         reset=not resume,
         dtype=dtype,
+        accept_sparse=SPARSE_FORMATS,
         ensure_all_finite=not integral,
+        multi_output=multilabel,
     )
     check_classification_targets(y)
+    if multilabel:
+        y = y.toarray() if issparse(y) else np.asarray(y)
+    if issparse(X):
+        # Kept sparse (CSR, to take batches of rows): the engine makes each
+        # batch dense when it uses it.
+        X = X.tocsr()
     if X.dtype == np.float64 and not resume:
         from skmnist import _backend
 
         if np.float64 not in _backend.float_dtypes():
             # JAX without its 64-bit mode computes in float32.
-            X = aligned_array(X, np.float32)
+            X = X.astype(np.float32) if issparse(X) else aligned_array(X, np.float32)
     return X, y

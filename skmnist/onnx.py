@@ -278,6 +278,12 @@ def _check_convertible(estimator):
                 "converts."
             ) from None
         check_is_fitted(step)
+        if getattr(step, "out_activation_", None) == "logistic":
+            raise ValueError(
+                f"Cannot export to ONNX: {where} was fitted on a multilabel y "
+                "(sigmoid outputs); the ONNX export writes single-label "
+                "classifiers (softmax outputs) only."
+            )
 
 
 def _initial_types(estimator, X):
@@ -346,6 +352,8 @@ def to_onnx(estimator, X=None, *, path=None):
         If the estimator or one of its steps is not fitted.
     TypeError
         If a step has no ONNX converter; the error names the step.
+    ValueError
+        If the classifier was fitted on a multilabel y.
 
     See Also
     --------

@@ -145,14 +145,36 @@ CASES = [
         TypeError,
         "must be a string or a (real )?number",
     ),
-    ("sparse", lambda c: _fit(X=sp.csr_matrix(X)), TypeError, "Sparse data was passed"),
+    (
+        "sparse NaN",
+        lambda c: _fit(X=sp.csr_matrix(_with(np.nan))),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    (
+        "sparse infinity",
+        lambda c: _fit(X=sp.csr_matrix(_with(np.inf))),
+        ValueError,
+        "Input X contains infinity",
+    ),
     (
         "X/y lengths",
         lambda c: _fit(y=Y[:10]),
         ValueError,
         "inconsistent numbers of samples: \\[20, 10\\]",
     ),
-    ("one class", lambda c: _fit(y=np.zeros(20)), ValueError, "only 1 class"),
+    (
+        "early stopping, one-member class",
+        lambda c: _fit(y=np.r_[np.zeros(19), 1], early_stopping=True),
+        ValueError,
+        "least populated classes in y have only 1 member",
+    ),
+    (
+        "multilabel y, class_weight",
+        lambda c: _fit(y=np.eye(20, 3, dtype=int), class_weight="balanced"),
+        ValueError,
+        "class_weight is not supported for a multilabel y",
+    ),
     (
         "continuous y",
         lambda c: _fit(y=np.linspace(0, 1, 20)),

@@ -40,7 +40,8 @@ def test_is_a_classifier_with_truthful_tags():
     assert is_classifier(clf)
     assert tags.estimator_type == "classifier"
     assert tags.input_tags.three_d_array
-    assert not tags.input_tags.sparse
+    # Sparse X is taken, kept sparse (tests/test_mlp_behaviour.py).
+    assert tags.input_tags.sparse
     assert not tags.classifier_tags.poor_score
     # Cross-validation is stratified because scikit-learn sees a classifier.
     assert isinstance(
@@ -409,9 +410,21 @@ def _with_first_pixel(value, dtype=np.float32):
         ),
         ({}, np.empty((0, 784)), [], ValueError, "0 sample"),
         ({}, X_OK[0], Y_OK, ValueError, "Expected 2D array"),
-        ({}, sp.csr_matrix(X_OK), Y_OK, TypeError, "[Ss]parse"),
+        (
+            {},
+            sp.csr_matrix(_with_first_pixel(np.nan)),
+            Y_OK,
+            ValueError,
+            "Input X contains NaN",
+        ),
         ({}, X_OK, Y_OK[:10], ValueError, "inconsistent numbers of samples"),
-        ({}, X_OK, np.zeros(20), ValueError, "only 1 class"),
+        (
+            {"early_stopping": True},
+            X_OK,
+            np.r_[np.zeros(19), 1],
+            ValueError,
+            "only 1 member",
+        ),
         ({}, X_OK, np.linspace(0, 1, 20), ValueError, "Unknown label type"),
         ({}, X_OK, np.where(Y_OK > 4, np.nan, Y_OK), ValueError, "NaN"),
     ],

@@ -16,11 +16,17 @@ arrays, or sets it from them), ``fit_loop`` runs its epochs on in-memory
 arrays, ``callbacks`` holds the learning-rate schedules and stopping rules,
 ``distortion`` the training-time image distortion layer, ``runtime`` the
 threads, seeds and float types of a fit, ``scikeras_adapter`` the one use of
-scikeras, ``trained`` keeps the last trained networks so that a warm start
-in the same process continues them without a rebuild, ``_quiet`` keeps
+scikeras, ``batches`` fits on batches for a sparse X or a multilabel y,
+``initializers`` draws initial weights independently of the float type,
+``multilabel`` holds the multilabel accuracy, ``trained`` keeps the last
+trained networks so that a warm start in the same process continues them
+without a rebuild, ``_quiet`` keeps
 TensorFlow's start-up log lines off the terminal, and ``_private`` lists
 every private name of those libraries that skmnist relies on.
 """
+
+import contextlib
+import warnings
 
 from skmnist._backend._quiet import quiet_start
 
@@ -36,6 +42,7 @@ with quiet_start():  # before anything imports Keras (and TensorFlow)
     configure_tensorflow_threads()
 
 from skmnist._backend import runtime, trained  # noqa: E402
+from skmnist._backend.batches import fit_on_batches  # noqa: E402
 from skmnist._backend.callbacks import (  # noqa: E402
     LearningRateSchedule,
     make_callbacks,
@@ -49,6 +56,21 @@ from skmnist._backend.scikeras_adapter import fit_network  # noqa: E402
 from skmnist._spec import TrainResult  # noqa: E402
 
 __all__ = ["float_dtypes", "train"]
+
+
+@contextlib.contextmanager
+def one_output_softmax_allowed(n_classes):
+    """Silence Keras' warning on a softmax over one unit, for one-class y.
+
+    A network fitted on one class (as MLPClassifier allows) has one output,
+    whose probability is 1; Keras warns that such a softmax is constant.
+    """
+    with warnings.catch_warnings():
+        if n_classes == 1:
+            warnings.filterwarnings(
+                "ignore", message=r"(?s).*softmax over axis -1", category=UserWarning
+            )
+        yield
 
 
 def train(
@@ -66,10 +88,12 @@ def train(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64
-        Validated training rows, of ``spec.dtype``.
-    y : ndarray of shape (n_samples,)
-        Labels, all among ``classes``.
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        Validated training rows, of ``spec.dtype`` (float32 or float64); a
+        sparse X is trained on by :mod:`skmnist._backend.batches`.
+    y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        Labels, all among ``classes``, or (``spec.multilabel``) the 0/1
+        indicator matrix.
     classes : ndarray of shape (n_classes,)
         The classes, in the order of the output units.
     spec : skmnist._spec.NetworkSpec
@@ -96,14 +120,21 @@ def train(
             epochs=plan.epochs,
             steps_per_epoch=-(-len(y) // plan.batch_size),
         ),
+        log_iterations=plan.log_iterations,
     )
     # One fit at a time in the process (see runtime.ENGINE_LOCK); the kept
     # networks are the process's too.
     seeded = plan.seed is not None
     with runtime.ENGINE_LOCK:
-        with random_seed_scope(plan.seed), floatx_scope(X.dtype):
+        with (
+            random_seed_scope(plan.seed),
+            floatx_scope(X.dtype),
+            one_output_softmax_allowed(spec.n_classes),
+        ):
             model = _network_to_train(spec, plan.seed, state)
-            model, history = fit_network(
+            on_batches = hasattr(X, "tocsr") or spec.multilabel
+            fit = fit_on_batches if on_batches else fit_network
+            model, history = fit(
                 X,
                 y,
                 classes=classes,

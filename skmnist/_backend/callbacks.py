@@ -72,7 +72,22 @@ class ReduceLROnPlateau(_HostComparison, keras.callbacks.ReduceLROnPlateau):
     """Keras' ``ReduceLROnPlateau``, comparing on the host."""
 
 
-def make_callbacks(user_callbacks, stopping, *, schedule):
+class IterationLog(keras.callbacks.Callback):
+    """Print MLPClassifier's verbose lines: ``Iteration N, loss = ...``.
+
+    One line per epoch, counted from 1 in each call (as MLPClassifier's
+    ``n_iter_``), then ``Validation score: ...`` (the validation accuracy)
+    when the epoch was validated.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        print(f"Iteration {epoch + 1}, loss = {float(logs['loss']):.8f}")
+        if "val_accuracy" in logs:
+            print(f"Validation score: {float(logs['val_accuracy']):f}")
+
+
+def make_callbacks(user_callbacks, stopping, *, schedule, log_iterations=False):
     """The callbacks of one fit: copies of the user's, schedule, stopping rules.
 
     ``schedule`` is a :class:`LearningRateSchedule`; ``"adaptive"`` adds
@@ -81,9 +96,11 @@ def make_callbacks(user_callbacks, stopping, *, schedule):
     rule, as ``partial_fit``'s) adds, as in MLPClassifier, an
     ``EarlyStopping`` on the monitored loss: the validation loss with early
     stopping, which restores the best weights and is then the last callback,
-    else the training loss.
+    else the training loss. ``log_iterations`` adds :class:`IterationLog`.
     """
     callbacks = copy.deepcopy(list(user_callbacks))
+    if log_iterations:
+        callbacks.append(IterationLog())
     callbacks.append(schedule)
     if stopping is None:
         return callbacks

@@ -13,6 +13,8 @@ import numpy as np
 
 from skmnist._backend.distortion import DistortionLayer
 from skmnist._backend.fit_loop import DenseNetwork
+from skmnist._backend.initializers import HostGlorotUniform
+from skmnist._backend.multilabel import SubsetAccuracy
 from skmnist._backend.runtime import _tensorflow_backend, to_numpy
 from skmnist._forward import ACTIVATIONS
 
@@ -151,8 +153,12 @@ def build_dense_network(spec, seed=None, state=None):
             beta_2=spec.beta_2,
             epsilon=spec.epsilon,
         ),
-        loss=keras.losses.CategoricalCrossentropy(dtype=spec.dtype),
-        metrics=[CategoricalAccuracy()],
+        loss=(
+            keras.losses.BinaryCrossentropy(dtype=spec.dtype)
+            if spec.multilabel
+            else keras.losses.CategoricalCrossentropy(dtype=spec.dtype)
+        ),
+        metrics=[SubsetAccuracy() if spec.multilabel else CategoricalAccuracy()],
         # Several training steps per call into the compiled function: a
         # dense network's step is short, and Python's round trip between
         # steps would otherwise cost about as much as the step.
@@ -187,7 +193,7 @@ def _dense_layers(inputs, spec, seed):
         return keras.layers.Dense(
             units,
             activation=activation,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            kernel_initializer=HostGlorotUniform(seed=next(seeds)),
             kernel_regularizer=keras.regularizers.L2(spec.l2) if spec.l2 > 0 else None,
             dtype=dtype,
             name=name,
@@ -208,6 +214,8 @@ def _dense_layers(inputs, spec, seed):
             x = keras.layers.Dropout(
                 spec.dropout, seed=next(seeds), dtype=dtype, name=f"dropout_{i}"
             )(x)
+    if spec.multilabel:
+        return dense(spec.n_classes, "sigmoid", "sigmoid")(x)
     return dense(spec.n_classes, "softmax", "softmax")(x)
 
 
@@ -228,7 +236,7 @@ def reset_network(model, spec, seed):
 
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
-            initializer = keras.initializers.GlorotUniform(seed=next(seeds))
+            initializer = HostGlorotUniform(seed=next(seeds))
             kernel = layer.kernel
             layer.kernel.assign(initializer(kernel.shape, dtype=kernel.dtype))
             layer.bias.assign(np.zeros(layer.bias.shape, layer.bias.dtype))

@@ -70,6 +70,12 @@ def run(args):
     # is read. Models fitted on images or on rows take either.
     inputs = [(path, read_inputs(path)) for path in args.files]
     model = load_model(args.model)
+    final = model.steps[-1][1] if hasattr(model, "steps") else model
+    if getattr(final, "out_activation_", None) == "logistic":
+        raise ValueError(
+            f"{args.model} holds a multilabel model: skmnist predict prints one "
+            "class per image; call the model's predict() from Python instead."
+        )
     for path, images in inputs:
         proba = model.predict_proba(images)
         best = np.argmax(proba, axis=1)
