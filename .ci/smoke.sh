@@ -11,7 +11,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 export SKMNIST_DATA="${SKMNIST_DATA:-$(cd ../shared/data/mnist && pwd)}"
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 unset PYTHONPATH # only the installed wheel may be importable
 
 start=$EPOCHREALTIME clock=$EPOCHREALTIME
