@@ -80,7 +80,8 @@ def test_explain_adds_the_attributions_of_prediction_against_runner_up(
         change = explanation["score"] - explanation["baseline_score"]
         assert attributions.sum() == pytest.approx(change, abs=0.05 * abs(change))
         assert explanation["score"] > 0  # the prediction beats the runner-up
-        assert np.all(attributions[digit == 0] == 0)  # black pixels: nothing
+        # Black pixels of what the network sees (the prepared digit): nothing.
+        assert np.all(attributions[expected.images[0] == 0] == 0)
 
 
 def test_explain_works_on_pictures_and_drawings(client, mnist):

@@ -63,12 +63,18 @@ def one_output_softmax_allowed(n_classes):
     """Silence Keras' warning on a softmax over one unit, for one-class y.
 
     A network fitted on one class (as MLPClassifier allows) has one output,
-    whose probability is 1; Keras warns that such a softmax is constant.
+    whose probability is 1; Keras warns that such a softmax is constant, and
+    its categorical cross-entropy that it expects more than one class.
     """
     with warnings.catch_warnings():
         if n_classes == 1:
             warnings.filterwarnings(
                 "ignore", message=r"(?s).*softmax over axis -1", category=UserWarning
+            )
+            warnings.filterwarnings(
+                "ignore",
+                message=r"In loss categorical_crossentropy, expected y_pred.shape",
+                category=SyntaxWarning,
             )
         yield
 
