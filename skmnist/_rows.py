@@ -53,7 +53,7 @@ def as_rows(X):
 
 
 def pixel_values(value, name):
-    """``value`` as a float64 array of finite intensities in 0..255.
+    """``value`` as a numeric array (its own dtype) of finite intensities in 0..255.
 
     The check of raw pixels that users hand over outside an estimator (the
     arrays of ``skmnist predict``'s files, the JSON of ``skmnist serve``);
@@ -74,8 +74,7 @@ def pixel_values(value, name):
         raise ValueError(
             f"{name} must be a non-empty rectangular array of numbers; got {got}."
         )
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite values.")
     if array.min() < 0 or array.max() > 255:
         raise ValueError(
@@ -118,7 +117,7 @@ def map_chunks(function, X):
     n = X.shape[0] if hasattr(X, "shape") and len(X.shape) >= 2 else 0
     if n <= CHUNK_ROWS:
         return function(X)
-    if issparse(X) and X.format not in ("csr", "csc"):
+    if issparse(X) and X.format not in SPARSE_FORMATS:
         X = X.tocsr()  # COO, DOK, ... cannot be cut into rows
     rows = X.iloc if hasattr(X, "iloc") else X
     return np.concatenate(

@@ -101,3 +101,28 @@ def digits_model():
     X, y = load_digits(return_X_y=True)
     clf = LogisticRegression(max_iter=2000).fit(X[:1000], y[:1000])
     return clf, X[1000:], y[1000:]
+
+
+@pytest.fixture
+def outputs_of_two_processes(tmp_path):
+    """Run a script in two fresh interpreters with different hash seeds.
+
+    The returned function takes the script's source, which saves an array to
+    the .npy path in ``sys.argv[1]``, and returns the arrays of both runs.
+    """
+    import subprocess
+    import sys
+
+    def run(script):
+        runs = []
+        for i in range(2):
+            out = tmp_path / f"output{i}.npy"
+            subprocess.run(
+                [sys.executable, "-c", script, str(out)],
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": str(i)},
+            )
+            runs.append(np.load(out))
+        return runs
+
+    return run

@@ -109,7 +109,7 @@ def _passed_on_jax(tmp_path, test_file, expression):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     env.pop("KERAS_BACKEND", None)
     listed = _run_pytest(["--collect-only", path, "-k", expression], env)
-    selected = {line.split("::", 1)[1] for line in listed.splitlines() if "::" in line}
+    selected = {line.rsplit("::", 1)[1] for line in listed.splitlines() if "::" in line}
     report = tmp_path / "junit.xml"
     _run_pytest(
         [path, "-k", expression, f"--junitxml={report}"],

@@ -197,16 +197,10 @@ np.save(sys.argv[1], clf.predict_proba(X[:200]))
 """
 
 
-def test_same_random_state_is_bitwise_identical_across_processes(mnist, tmp_path):
-    results = []
-    for i in range(2):
-        out = tmp_path / f"proba{i}.npy"
-        subprocess.run(
-            [sys.executable, "-c", _SUBPROCESS_FIT, str(out)],
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": str(i)},
-        )
-        results.append(np.load(out))
+def test_same_random_state_is_bitwise_identical_across_processes(
+    mnist, outputs_of_two_processes
+):
+    results = outputs_of_two_processes(_SUBPROCESS_FIT)
     train, _ = mnist
     X = (train.data[:1000] / np.float32(255)).astype(np.float32)
     here = (

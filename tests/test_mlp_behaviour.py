@@ -231,19 +231,9 @@ np.save(sys.argv[1], np.hstack([sparse.predict_proba(X), multilabel.predict_prob
 """
 
 
-def test_sparse_and_multilabel_fits_are_bitwise_equal_across_processes(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    runs = []
-    for i in range(2):
-        out = tmp_path / f"proba{i}.npy"
-        subprocess.run(
-            [sys.executable, "-c", _SUBPROCESS_FIT, str(out)],
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": str(i)},
-        )
-        runs.append(np.load(out))
+def test_sparse_and_multilabel_fits_are_bitwise_equal_across_processes(
+    outputs_of_two_processes,
+):
+    runs = outputs_of_two_processes(_SUBPROCESS_FIT)
     np.testing.assert_array_equal(runs[0], runs[1])
     assert runs[0].shape == (60, 2 + 4)

@@ -89,7 +89,7 @@ def fit_on_batches(
     model.fit(
         batches,
         epochs=plan.epochs,
-        # The batches' order is SparseBatches' (Keras would shuffle the
+        # The batches' order is Batches' (Keras would shuffle the
         # batches again, with Python's random module).
         shuffle=False,
         verbose=plan.verbose,

@@ -11,7 +11,8 @@ from numbers import Integral
 
 import numpy as np
 
-from skmnist.plotting._base import RIGHT, WRONG, new_figure
+from skmnist.evaluation import as_images
+from skmnist.plotting._base import RIGHT, WRONG, bare, check_n_cols, grid_axes
 
 #: The diverging colour map of attributions and weights.
 CMAP = "RdBu_r"
@@ -32,57 +33,6 @@ def _symmetric_norm(values):
     return Normalize(vmin=-m, vmax=m)
 
 
-def _grid_axes(ax, n_rows, n_cols, figsize):
-    """``(figure, axes)``: an (n_rows, n_cols) grid in a new figure, or in ``ax``.
-
-    Given one Axes, the grid fills its place (it is turned off and kept as
-    the bounding box, as scikit-learn's PartialDependenceDisplay does).
-    """
-    if ax is None:
-        fig = new_figure(figsize)
-        return fig, fig.subplots(n_rows, n_cols, squeeze=False)
-    from matplotlib.axes import Axes
-
-    if not isinstance(ax, Axes) or ax.get_subplotspec() is None:
-        raise ValueError(
-            "ax must be None or one matplotlib Axes of a subplot grid, whose "
-            f"place the grid fills; got {type(ax).__name__}."
-        )
-    fig = ax.figure
-    ax.set_axis_off()
-    grid = ax.get_subplotspec().subgridspec(n_rows, n_cols)
-    axes = np.empty((n_rows, n_cols), dtype=object)
-    for i in range(n_rows):
-        for j in range(n_cols):
-            axes[i, j] = fig.add_subplot(grid[i, j])
-    return fig, axes
-
-
-def _bare(ax):
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _check_n_cols(n_cols):
-    if not isinstance(n_cols, Integral) or n_cols < 1:
-        raise ValueError(f"n_cols must be a positive int; got {n_cols!r}.")
-
-
-def _square(values, name):
-    """``values`` (n, d) or (n, h, w) as (n, h, w) images."""
-    values = np.asarray(values)
-    if values.ndim == 2:
-        side = math.isqrt(values.shape[1])
-        if side * side == values.shape[1] and side > 0:
-            return values.reshape(len(values), side, side)
-    if values.ndim == 3:
-        return values
-    raise ValueError(
-        f"{name} must be square images (n, h, w) or rows of side * side values; "
-        f"got shape {values.shape}."
-    )
-
-
 def _check_choices(versus, select, n_images, n_cols):
     """The errors of AttributionDisplay.from_estimator's choices."""
     if versus is not None and versus not in _VERSUS:
@@ -91,7 +41,7 @@ def _check_choices(versus, select, n_images, n_cols):
         raise ValueError(f"select must be 'first' or 'misclassified'; got {select!r}.")
     if not isinstance(n_images, Integral) or n_images < 1:
         raise ValueError(f"n_images must be a positive int; got {n_images!r}.")
-    _check_n_cols(n_cols)
+    check_n_cols(n_cols)
 
 
 def _check_y(y, X, *, needed):
@@ -242,9 +192,9 @@ class AttributionDisplay:
         probabilities=None,
         title=None,
     ):
-        self.images = _square(images, "images")
+        self.images = as_images(images, strict=True)
         n = len(self.images)
-        self.attributions = _square(attributions, "attributions")
+        self.attributions = as_images(attributions, strict=True)
         if self.attributions.shape != self.images.shape:
             raise ValueError(
                 f"attributions has shape {self.attributions.shape}, images "
@@ -254,9 +204,7 @@ class AttributionDisplay:
             raise ValueError("versus_attributions and versus go together.")
         self.versus_attributions = None
         if versus_attributions is not None:
-            self.versus_attributions = _square(
-                versus_attributions, "versus_attributions"
-            )
+            self.versus_attributions = as_images(versus_attributions, strict=True)
             if self.versus_attributions.shape != self.images.shape:
                 raise ValueError(
                     "versus_attributions has shape "
@@ -391,13 +339,13 @@ class AttributionDisplay:
         display : AttributionDisplay
             This display, with `axes_`, `images_` and `figure_` set.
         """
-        _check_n_cols(n_cols)
+        check_n_cols(n_cols)
         n = len(self.images)
         per_digit = 2 if self.versus_attributions is None else 3
         n_cols = max(1, min(int(n_cols), n))
         n_bands = max(1, math.ceil(n / n_cols))
         figsize = (1.45 * n_cols + 0.5, 1.5 * per_digit * n_bands + 0.5)
-        fig, axes = _grid_axes(ax, per_digit * n_bands, n_cols, figsize)
+        fig, axes = grid_axes(ax, per_digit * n_bands, n_cols, figsize)
         if self.title:
             fig.suptitle(self.title, fontsize=10)
         self.figure_, self.axes_, self.images_ = fig, axes, []
@@ -440,4 +388,4 @@ class AttributionDisplay:
                 ax.contour(image, levels=[level], colors="0.4", linewidths=0.6)
             ax.set_title(f"for {label}", fontsize=_FONTSIZE, pad=3)
         for ax in cells:
-            _bare(ax)
+            bare(ax)

@@ -2,6 +2,9 @@
 
 import contextlib
 import contextvars
+from numbers import Integral
+
+import numpy as np
 
 from skmnist.evaluation import EvaluationReport
 
@@ -66,3 +69,41 @@ def report_images(report):
             "holds square images."
         )
     return report.images
+
+
+def grid_axes(ax, n_rows, n_cols, figsize):
+    """``(figure, axes)``: an (n_rows, n_cols) grid in a new figure, or in ``ax``.
+
+    Given one Axes, the grid fills its place (it is turned off and kept as
+    the bounding box, as scikit-learn's PartialDependenceDisplay does).
+    """
+    if ax is None:
+        fig = new_figure(figsize)
+        return fig, fig.subplots(n_rows, n_cols, squeeze=False)
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes) or ax.get_subplotspec() is None:
+        raise ValueError(
+            "ax must be None or one matplotlib Axes of a subplot grid, whose "
+            f"place the grid fills; got {type(ax).__name__}."
+        )
+    fig = ax.figure
+    ax.set_axis_off()
+    grid = ax.get_subplotspec().subgridspec(n_rows, n_cols)
+    axes = np.empty((n_rows, n_cols), dtype=object)
+    for i in range(n_rows):
+        for j in range(n_cols):
+            axes[i, j] = fig.add_subplot(grid[i, j])
+    return fig, axes
+
+
+def bare(ax):
+    """No ticks on ``ax``: an image, not a plot."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def check_n_cols(n_cols):
+    """The error of a grid's ``n_cols`` that is not a positive int."""
+    if not isinstance(n_cols, Integral) or n_cols < 1:
+        raise ValueError(f"n_cols must be a positive int; got {n_cols!r}.")

@@ -15,6 +15,8 @@ from skmnist.evaluation import as_images, predict_with_proba, prediction_confide
 from skmnist.plotting._base import (
     RIGHT,
     WRONG,
+    bare,
+    check_n_cols,
     check_source,
     new_figure,
     report_images,
@@ -139,8 +141,7 @@ def _grey_range(images):
 def _draw_thumbnail(ax, image, title, color, vmin, vmax):
     """One digit, pixel for pixel, framed in red when wrong."""
     ax.imshow(image, cmap="gray_r", interpolation="nearest", vmin=vmin, vmax=vmax)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    bare(ax)
     wrong = color == WRONG
     for spine in ax.spines.values():
         spine.set_color(WRONG if wrong else "#bbbbbb")
@@ -438,8 +439,7 @@ class DigitGridDisplay:
         display : DigitGridDisplay
             This display, with `axes_` and `figure_` set.
         """
-        if not isinstance(n_cols, Integral) or n_cols < 1:
-            raise ValueError(f"n_cols must be a positive int; got {n_cols!r}.")
+        check_n_cols(n_cols)
         n = len(self.images)
         titles, colors = _thumbnail_titles(
             self.labels, self.predictions, self.probabilities, n

@@ -5,15 +5,9 @@ from numbers import Integral
 
 import numpy as np
 
-from skmnist.plotting._attribution import (
-    _FONTSIZE,
-    CMAP,
-    _bare,
-    _check_n_cols,
-    _grid_axes,
-    _square,
-    _symmetric_norm,
-)
+from skmnist.evaluation import as_images
+from skmnist.plotting._attribution import _FONTSIZE, CMAP, _symmetric_norm
+from skmnist.plotting._base import bare, check_n_cols, grid_axes
 
 
 class WeightsDisplay:
@@ -68,7 +62,7 @@ class WeightsDisplay:
     """
 
     def __init__(self, weights, *, units=None, kind="unit", title=None):
-        self.weights = _square(weights, "weights")
+        self.weights = as_images(weights, strict=True)
         self.units = None if units is None else np.asarray(list(units))
         if self.units is not None and len(self.units) != len(self.weights):
             raise ValueError(
@@ -149,12 +143,12 @@ class WeightsDisplay:
         display : WeightsDisplay
             This display, with `axes_`, `images_`, `colorbar_` and `figure_`.
         """
-        _check_n_cols(n_cols)
+        check_n_cols(n_cols)
         n = len(self.weights)
         n_cols = max(1, min(int(n_cols), n))
         n_rows = max(1, math.ceil(n / n_cols))
         figsize = (1.3 * n_cols + 1.0, 1.35 * n_rows + 0.5)
-        fig, axes = _grid_axes(ax, n_rows, n_cols, figsize)
+        fig, axes = grid_axes(ax, n_rows, n_cols, figsize)
         if self.title:
             fig.suptitle(self.title, fontsize=10)
         self.figure_, self.axes_, self.images_ = fig, axes, []
@@ -169,7 +163,7 @@ class WeightsDisplay:
                     self.weights[k], cmap=CMAP, norm=norm, interpolation="nearest"
                 )
             )
-            _bare(ax_)
+            bare(ax_)
             if self.units is not None:
                 ax_.set_title(f"{self.kind} {self.units[k]}", fontsize=_FONTSIZE, pad=3)
         if self.images_:

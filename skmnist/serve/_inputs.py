@@ -149,7 +149,7 @@ def digit_from_json(body):
 
 
 def _pixel_array(value, key):
-    """``value`` as a float array of pixels in 0..255, or 422 naming ``key``."""
+    """``value`` as a numeric array of pixels in 0..255, or 422 naming ``key``."""
     try:
         return pixel_values(value, f'"{key}"')
     except ValueError as exc:
