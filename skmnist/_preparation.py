@@ -218,7 +218,7 @@ def _prepare(images, deskew, remove_stray_ink, stroke_width):
     alpha = np.zeros(n)
     if deskew:
         var_y = row_mass @ (rows * rows) / mass - cy * cy
-        cov = (x @ cols.astype(np.float32)).astype(np.float64) @ rows / mass - cy * cx
+        cov = (x @ cols) @ rows / mass - cy * cx  # float64, like the masses
         np.divide(cov, var_y, out=alpha, where=var_y > 1e-6)
         np.clip(alpha, -_MAX_SHEAR, _MAX_SHEAR, out=alpha)
     # The ink's box after deskewing: rows as they are, each row's first and

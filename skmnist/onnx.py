@@ -1,12 +1,16 @@
 """Export fitted skmnist models to ONNX, through skl2onnx.
 
 Importing this module registers skl2onnx converters for
-:class:`~skmnist.PixelScaler`, :class:`~skmnist.ImageFlattener` and
-:class:`~skmnist.MNISTDenseClassifier`, so :func:`skl2onnx.to_onnx` converts
-our pipeline, or a pipeline that mixes our steps with scikit-learn's, like any
-scikit-learn model. The network becomes ``MatMul``/``Add``/activation nodes
-written from the fitted ``coefs_`` and ``intercepts_``, followed by
-``Softmax``; no TensorFlow is involved. Everything is converted in float32.
+:class:`~skmnist.PixelScaler`, :class:`~skmnist.DigitNormalizer`,
+:class:`~skmnist.ImageFlattener` and :class:`~skmnist.MNISTDenseClassifier`,
+so :func:`skl2onnx.to_onnx` converts our pipeline, or a pipeline that mixes
+our steps with scikit-learn's, like any scikit-learn model. The network
+becomes ``MatMul``/``Add``/activation nodes written from the fitted
+``coefs_`` and ``intercepts_``, followed by ``Softmax``; no TensorFlow is
+involved. The digits' preparation is the graph of
+``skmnist/_onnx_preparation.py`` (opset 18 or later), which repeats NumPy's
+operations in their order and precision: float32, and float64 for the sums
+NumPy takes in float64.
 
 :func:`to_onnx` is the short route: it picks the input type, turns off
 skl2onnx's ZipMap (the probabilities come out as a tensor, like
@@ -15,6 +19,7 @@ skl2onnx's ZipMap (the probabilities come out as a tensor, like
 skl2onnx and onnx come with the ``onnx`` extra: ``pip install "skmnist[onnx]"``.
 """
 
+import functools
 import os
 
 import numpy as np
@@ -41,7 +46,8 @@ except ImportError as exc:  # pragma: no cover - the extra is installed in CI
 from skmnist._classifier import MNISTDenseClassifier
 from skmnist._forward import ACTIVATIONS
 from skmnist._io import atomic_write
-from skmnist.preprocessing import ImageFlattener, PixelScaler
+from skmnist._onnx_preparation import MIN_OPSET, preparation_graph
+from skmnist.preprocessing import DigitNormalizer, ImageFlattener, PixelScaler
 
 __all__ = ["to_onnx"]
 
@@ -56,24 +62,29 @@ _ACTIVATION_OPS = {
 }
 
 
-def _node(scope, container, op_type, inputs, output=None, **attrs):
-    """Add one ``op_type`` node; return the name of its output."""
+def _node(scope, container, op_type, inputs, output=None, *, outputs=1, **attrs):
+    """Add one ``op_type`` node; return the name of its output (a list of
+    ``outputs`` names when it has several)."""
     if output is None:
-        output = scope.get_unique_variable_name(op_type.lower())
+        names = [
+            scope.get_unique_variable_name(op_type.lower()) for _ in range(outputs)
+        ]
+    else:
+        names = [output]
     container.add_node(
         op_type,
         inputs,
-        output,
+        names,
         name=scope.get_unique_operator_name(op_type),
         **attrs,
     )
-    return output
+    return names[0] if outputs == 1 else names
 
 
 def _constant(scope, container, values, dtype=np.float32):
     """Add a numeric initializer holding ``values``; return its name."""
     name = scope.get_unique_variable_name("const")
-    array = np.ascontiguousarray(values, dtype=dtype)
+    array = np.array(values, dtype=dtype, order="C")  # scalars stay 0-d
     container.add_initializer(
         name, None, list(array.shape), numpy_helper.from_array(array, name)
     )
@@ -124,6 +135,39 @@ def _pixel_scaler_converter(scope, operator, container):
         bounds = [_constant(scope, container, v) for v in (0, 1)]
         x = _node(scope, container, "Clip", [x, *bounds])
     _node(scope, container, "Identity", [x], output=operator.outputs[0].full_name)
+
+
+# --- DigitNormalizer ---------------------------------------------------------
+
+
+def _digit_normalizer_shape(operator):
+    check_is_fitted(operator.raw_operator)
+    shape = operator.inputs[0].type.shape
+    operator.outputs[0].type = FloatTensorType(None if shape is None else list(shape))
+
+
+def _digit_normalizer_converter(scope, operator, container):
+    normalizer = operator.raw_operator
+    if container.target_opset < MIN_OPSET:
+        raise RuntimeError(
+            f"DigitNormalizer converts to ONNX from opset {MIN_OPSET}; "
+            f"target_opset is {container.target_opset}."
+        )
+    variable = operator.inputs[0]
+    shape = variable.type.shape
+    prepared = preparation_graph(
+        functools.partial(_node, scope, container),
+        functools.partial(_constant, scope, container),
+        _as_float(scope, container, variable.full_name, variable),
+        image_shape=normalizer.image_shape_,
+        flat=shape is not None and len(shape) == 2,
+        deskew=normalizer.deskew,
+        remove_stray_ink=normalizer.remove_stray_ink,
+        stroke_width=normalizer.stroke_width,
+    )
+    _node(
+        scope, container, "Identity", [prepared], output=operator.outputs[0].full_name
+    )
 
 
 # --- ImageFlattener ----------------------------------------------------------
@@ -229,9 +273,15 @@ def _classifier_converter(scope, operator, container):
 
 
 def _register():
-    """Register our three estimators with skl2onnx."""
+    """Register our four estimators with skl2onnx."""
     skl2onnx.update_registered_converter(
         PixelScaler, "SkmnistPixelScaler", _pixel_scaler_shape, _pixel_scaler_converter
+    )
+    skl2onnx.update_registered_converter(
+        DigitNormalizer,
+        "SkmnistDigitNormalizer",
+        _digit_normalizer_shape,
+        _digit_normalizer_converter,
     )
     skl2onnx.update_registered_converter(
         ImageFlattener,
@@ -273,7 +323,8 @@ def _check_convertible(estimator):
             raise TypeError(
                 f"Cannot export to ONNX: {where} is a {type(step).__name__}, "
                 "for which skl2onnx has no converter. skmnist registers "
-                "PixelScaler, ImageFlattener and MNISTDenseClassifier; see "
+                "PixelScaler, DigitNormalizer, ImageFlattener and "
+                "MNISTDenseClassifier; see "
                 "skl2onnx's documentation for the scikit-learn estimators it "
                 "converts."
             ) from None

@@ -191,7 +191,7 @@ def make_mnist_pipeline(preset="default", **classifier_params):
         ``epochs=10`` or ``verbose=1``; they override the preset's.
         ``preparation`` replaces the preset's preparation step (a
         :class:`~skmnist.DigitNormalizer` with other parameters, or None for
-        none: :func:`~skmnist.to_onnx` has no converter for the step). (The
+        none). (The
         pipeline's own ``memory`` and ``verbose`` are set with ``set_params``
         on the result.)
 

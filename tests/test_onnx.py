@@ -2,6 +2,9 @@
 
 The models are fitted for one epoch on 10,000 training rows: parity between
 ``predict`` and onnxruntime does not need a good model, only a fitted one.
+The digits' preparation (``DigitNormalizer``) is checked for identical
+output, not only close: it makes discrete choices (which ink is stray, the
+ink's box) that must come out the same.
 """
 
 import os
@@ -53,23 +56,78 @@ def _assert_parity(estimator, model, X_onnx, X=None, n=None):
 
 @pytest.fixture(scope="module")
 def pipeline(mnist):
-    # The default preset without its DigitNormalizer, which has no converter.
+    # The default preset: PixelScaler, DigitNormalizer, ImageFlattener, network.
     train, _ = mnist
-    pipe = make_mnist_pipeline(preparation=None, epochs=1, random_state=0)
+    pipe = make_mnist_pipeline(epochs=1, random_state=0)
     return pipe.fit(train.images[:N_TRAIN], train.target[:N_TRAIN])
 
 
-def test_the_digit_preparation_is_named_as_not_convertible(mnist, tmp_path):
-    # No silent wrong model: the DigitNormalizer step stops the export.
-    train, _ = mnist
-    pipe = make_mnist_pipeline(epochs=1, hidden_layer_sizes=(8,), random_state=0)
-    pipe.fit(train.images[:200], train.target[:200])
-    with pytest.raises(TypeError, match="step 'digitnormalizer' is a DigitNormalizer"):
-        skmnist.to_onnx(pipe)
-    # What converts: the steps after it, fed prepared digits.
-    model = skmnist.to_onnx(pipe[2:])
-    prepared = pipe[:2].transform(train.images[:100]).reshape(100, -1)
-    _assert_parity(pipe, model, prepared, X=train.images[:100])
+def _prepare_in_onnxruntime(normalizer, X):
+    return _run(to_onnx(normalizer, X), X)[0]
+
+
+def _awkward_digits(test):
+    """MNIST-C-like digits, noise, and the edge cases of the preparation."""
+    rng = np.random.default_rng(0)
+    digits = test.images[:300].copy()
+    digits[:100, 3::7] = 255  # stripes across the digit
+    digits[100:200] = np.roll(digits[100:200], (6, -5), axis=(1, 2))
+    digits[200:] = np.maximum(digits[200:], rng.integers(0, 90, (100, 28, 28)))
+    odd = np.zeros((6, 28, 28), dtype=np.uint8)
+    odd[1] = 255  # all white
+    odd[2, 5, 5] = 255  # one dot
+    odd[3, :, :10] = 255  # a band at the border
+    odd[4, 0] = 255  # a line along the top edge
+    odd[5, 27, 27] = 9  # one faint corner pixel
+    noise = rng.integers(0, 256, (50, 28, 28), dtype=np.uint8)
+    return np.concatenate([digits, odd, noise])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"stroke_width": 2.0},
+        {},
+        {"deskew": False},
+        {"remove_stray_ink": False, "stroke_width": 3.5},
+    ],
+)
+def test_digit_normalizer_is_bitwise_the_same_in_onnxruntime(mnist, params):
+    # The graph repeats NumPy's operations in their order and precision: the
+    # prepared digits are identical, not merely close, on the test digits,
+    # on corrupted ones, on noise and on blank, white and one-dot images.
+    _, test = mnist
+    images = np.concatenate([test.images[:1000], _awkward_digits(test)])
+    normalizer = skmnist.DigitNormalizer(**params).fit(images)
+    expected = normalizer.transform(images)
+    np.testing.assert_array_equal(_prepare_in_onnxruntime(normalizer, images), expected)
+    rows = images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
+    normalizer.fit(rows)
+    np.testing.assert_array_equal(
+        _prepare_in_onnxruntime(normalizer, rows), normalizer.transform(rows)
+    )
+
+
+@pytest.mark.parametrize("shape", [(40, 56), (3, 3), (1, 1)])
+def test_digit_normalizer_converts_other_image_shapes(shape):
+    rng = np.random.default_rng(0)
+    images = rng.random((20, *shape), dtype=np.float32) ** 4
+    normalizer = skmnist.DigitNormalizer(stroke_width=2.0).fit(images)
+    np.testing.assert_array_equal(
+        _prepare_in_onnxruntime(normalizer, images), normalizer.transform(images)
+    )
+    rows = images.reshape(20, -1)
+    normalizer.set_params(image_shape=shape).fit(rows)
+    np.testing.assert_array_equal(
+        _prepare_in_onnxruntime(normalizer, rows), normalizer.transform(rows)
+    )
+
+
+def test_digit_normalizer_needs_opset_18(mnist):
+    _, test = mnist
+    normalizer = skmnist.DigitNormalizer().fit(test.images[:10])
+    with pytest.raises(RuntimeError, match="from opset 18; target_opset is 17"):
+        skl2onnx.to_onnx(normalizer, test.images[:1], target_opset=17)
 
 
 @pytest.fixture(scope="module")
