@@ -23,11 +23,13 @@ from onnx import TensorProto, helper
 from skmnist._preparation import (
     _BACKGROUND_QUANTILE,
     _INK_LEVEL,
+    _MARGIN_BACKGROUND,
     _MAX_SHEAR,
     _MIN_PART,
-    _SOLID_FRACTION,
     BOX_FRACTION,
     CENTRE_FRACTION,
+    _local_window,
+    _margin,
 )
 
 __all__ = ["MIN_OPSET", "preparation_graph"]
@@ -87,7 +89,7 @@ class _Graph:
         )
 
     def extreme3(self, x, maximum):
-        """``_preparation._extreme3``: 3x3 maximum or minimum, zeros outside."""
+        """``_preparation._window_extreme`` of size 3: zeros outside."""
         padded = self("Pad", self.images(x), self.i64([0, 0, 1, 1, 0, 0, 1, 1]))
         if maximum:
             return self.planes(self.max_pool(padded, 3, 0))
@@ -180,10 +182,38 @@ def _subtract_background(g, x):
         level = g("Add", a, g("Mul", difference, g.f32(gamma)))
     level = g("Reshape", level, g.i64([-1, 1, 1]))
     x = g("Max", g("Sub", x, level), g.f32(0))
+    return _normalise(g, x, None)
+
+
+def _normalise(g, x, present):
+    """Each image's brightest pixel scaled to 1; returns ``(x, present)``."""
     peak = g.reduce("ReduceMax", x, [1, 2], keepdims=1)
     lit = g("Greater", peak, g.f32(0))
     x = g.where(lit, g("Div", x, peak), x)
-    return x, g("Reshape", lit, g.i64([-1]))
+    lit = g("Reshape", lit, g.i64([-1]))
+    return x, lit if present is None else g("And", present, lit)
+
+
+def _subtract_local_background(g, x, present):
+    """``_preparation._subtract_local_background``: where a background is
+    left in the margin, ``x`` less its grey opening, scaled again."""
+    height, width = g.height, g.width
+    window, margin = _local_window(height, width), _margin(height, width)
+    if window == 1 or margin == 0:
+        return x, present
+    r = window // 2
+    negated = g(
+        "Pad", g("Neg", g.images(x)), g.i64([0, 0, r, r, 0, 0, r, r]), mode="edge"
+    )
+    eroded = g("Neg", g.max_pool(negated, window, 0))
+    opened = g.planes(g.max_pool(eroded, window, r))
+    ring = np.ones((height, width), dtype=np.float32)
+    ring[margin:-margin, margin:-margin] = 0
+    left = g.reduce("ReduceSum", g.cast(g("Mul", opened, g.f32(ring)), _F64), [1, 2])
+    foggy = g("Greater", left, g.f64(_MARGIN_BACKGROUND * int(ring.sum())))
+    foggy = g("Reshape", foggy, g.i64([-1, 1, 1]))
+    x = g("Sub", x, g.where(foggy, opened, g.f32(0)))
+    return _normalise(g, x, present)
 
 
 def _remove_solid_border_regions(g, x, ink):
@@ -191,7 +221,7 @@ def _remove_solid_border_regions(g, x, ink):
     ink (the image's edge repeated beyond it) reaching the border, and the
     window around them, zeroed in ``x`` and ``ink``."""
     height, width = g.height, g.width
-    window = 2 * round(_SOLID_FRACTION * min(height, width) / 2) + 1
+    window = _local_window(height, width)
     if min(height, width) < window:
         return x, ink
     r = window // 2
@@ -349,7 +379,16 @@ def _set_stroke_width(g, x, target):
 
 
 def preparation_graph(
-    node, const, x, *, image_shape, flat, deskew, remove_stray_ink, stroke_width
+    node,
+    const,
+    x,
+    *,
+    image_shape,
+    flat,
+    deskew,
+    remove_stray_ink,
+    stroke_width,
+    local_background,
 ):
     """Write the nodes that prepare the digits ``x``; return the output's name.
 
@@ -367,13 +406,15 @@ def preparation_graph(
         ``(h, w)``.
     flat : bool
         Whether the output is rows (else images).
-    deskew, remove_stray_ink, stroke_width
+    deskew, remove_stray_ink, stroke_width, local_background
         :class:`~skmnist.DigitNormalizer`'s parameters.
     """
     height, width = image_shape
     g = _Graph(node, const, height, width)
     x = g("Reshape", x, g.i64([-1, height, width]))
     x, present = _subtract_background(g, x)
+    if local_background:
+        x, present = _subtract_local_background(g, x, present)
     ink = g.cast(g("Greater", x, g.f32(_INK_LEVEL)), np.float32)
     if remove_stray_ink:
         x, ink = _remove_solid_border_regions(g, x, ink)

@@ -34,6 +34,13 @@ _MIN_PART = 0.1
 # band, a page edge, a shadow; the image repeated beyond its border) are
 # removed with a margin of the window around them.
 _SOLID_FRACTION = 9 / 28
+# The margin of the frame that MNIST's digits leave blank (4 of 28 pixels);
+# where the grey opening leaves more than this mean level there (a fraction
+# of the brightest ink), the image has a background to remove (fog, uneven
+# light). Clean, blurred, drawn and scanned digits stay below 0.02 (99.9%
+# of each validation set); 83% of MNIST-C's fog is above 0.05.
+_MARGIN_FRACTION = 4 / 28
+_MARGIN_BACKGROUND = 0.025
 # Largest deskewing shear (column shift per row).
 _MAX_SHEAR = 1.0
 # Images prepared at a time.
@@ -49,28 +56,36 @@ def _frame_shape(n_pixels, image_shape):
     return (side, side) if side * side == n_pixels else (1, n_pixels)
 
 
-def _extreme3(x, ufunc):
-    """3x3 maximum (``np.maximum``) or minimum of each image, zeros outside:
-    SciPy's ``maximum_filter(x, (1, 3, 3), mode="constant")``, 5x faster."""
-    p = np.pad(x, ((0, 0), (1, 1), (1, 1)))
-    rows = ufunc(ufunc(p[:, :-2], p[:, 1:-1]), p[:, 2:])
-    return ufunc(ufunc(rows[:, :, :-2], rows[:, :, 1:-1]), rows[:, :, 2:])
+def _running_extreme(p, size, ufunc, axis, length):
+    """``ufunc`` over ``size`` consecutive entries along ``axis`` (1 or 2),
+    for the first ``length`` starts: spans doubled, then two overlapping
+    spans (``ufunc`` is a maximum or a minimum, so the overlap is harmless)."""
+
+    def part(a, start, stop):
+        return a[:, start:stop] if axis == 1 else a[:, :, start:stop]
+
+    acc, span = p, 1
+    while 2 * span <= size:
+        extent = acc.shape[axis]
+        acc = ufunc(part(acc, 0, extent - span), part(acc, span, extent))
+        span *= 2
+    if span == size:
+        return part(acc, 0, length)
+    offset = size - span
+    return ufunc(part(acc, 0, length), part(acc, offset, offset + length))
 
 
-def _window_sums(mask, size, mode):
-    """Sum of ``mask`` over each pixel's ``size`` x ``size`` window (odd size),
-    the image repeated (``"edge"``) or zeros (``"constant"``) beyond it."""
+def _window_extreme(x, size, ufunc, mode="constant"):
+    """Maximum (``np.maximum``) or minimum of each image over each pixel's
+    ``size`` x ``size`` window (odd size), zeros (``"constant"``) or the
+    image's edge (``"edge"``) beyond it: SciPy's ``maximum_filter(x, (1, size,
+    size), mode=...)``, separably and 5x faster; on booleans, an erosion or a
+    dilation."""
+    _, height, width = x.shape
     r = size // 2
-    p = np.pad(mask, ((0, 0), (r + 1, r), (r + 1, r)), mode=mode)
-    p[:, 0] = 0
-    p[:, :, 0] = 0
-    c = p.astype(np.int32).cumsum(axis=1).cumsum(axis=2)
-    return (
-        c[:, size:, size:]
-        - c[:, :-size, size:]
-        - c[:, size:, :-size]
-        + c[:, :-size, :-size]
-    )
+    p = np.pad(x, ((0, 0), (r, r), (r, r)), mode=mode)
+    rows = _running_extreme(p, size, ufunc, 1, height)
+    return _running_extreme(rows, size, ufunc, 2, width)
 
 
 def _remove_stray_ink(x, ink, *, solid=True):
@@ -82,12 +97,12 @@ def _remove_stray_ink(x, ink, *, solid=True):
     """
     from scipy import ndimage
 
-    n, height, width = x.shape
+    _, height, width = x.shape
     planar = np.zeros((3, 3, 3), dtype=bool)
     planar[1] = True  # 8-connected within an image, never across images
-    window = 2 * round(_SOLID_FRACTION * min(height, width) / 2) + 1
+    window = _local_window(height, width)
     if solid and min(height, width) >= window:
-        core = _window_sums(ink, window, "edge") == window * window
+        core = _window_extreme(ink, window, np.minimum, mode="edge")
         busy = np.flatnonzero(core.any(axis=(1, 2)))
         if len(busy):
             labels, _ = ndimage.label(core[busy], structure=planar)
@@ -100,7 +115,7 @@ def _remove_stray_ink(x, ink, *, solid=True):
                 ]
             )
             touching = np.isin(labels, border[border > 0])
-            region = _window_sums(touching, window, "constant") > 0
+            region = _window_extreme(touching, window, np.maximum)
             part = x[busy]
             part[region] = 0
             x[busy] = part
@@ -109,14 +124,12 @@ def _remove_stray_ink(x, ink, *, solid=True):
     if n_labels == 0:
         return ink
     mass = np.bincount(labels.ravel(), weights=x.ravel(), minlength=n_labels + 1)
-    image_of_label = np.zeros(n_labels + 1, dtype=np.intp)
-    image_of_label[labels.ravel()] = np.repeat(np.arange(n), height * width)
-    heaviest = np.zeros(n)
-    np.maximum.at(heaviest, image_of_label[1:], mass[1:])
-    keep = mass >= _MIN_PART * heaviest[image_of_label]
-    keep[0] = False
-    kept = keep[labels]
-    support = _extreme3(kept, np.maximum)
+    mass[0] = 0  # not ink
+    # Each pixel's part's mass, and each image's heaviest part.
+    part_mass = mass[labels]
+    heaviest = part_mass.max(axis=(1, 2), keepdims=True)
+    kept = (part_mass >= _MIN_PART * heaviest) & (labels > 0)
+    support = _window_extreme(kept, 3, np.maximum)
     x *= support
     return kept
 
@@ -138,13 +151,20 @@ def _set_stroke_width(x, target):
     thicker = np.clip(change, 0, 1).astype(np.float32)[:, None, None]
     thinner = np.clip(-change, 0, 1).astype(np.float32)[:, None, None]
     if thicker.any():
-        x += thicker * (_extreme3(x, np.maximum) - x)
+        x += thicker * (_window_extreme(x, 3, np.maximum) - x)
     if thinner.any():
-        x += thinner * (_extreme3(x, np.minimum) - x)
+        x += thinner * (_window_extreme(x, 3, np.minimum) - x)
     return x
 
 
-def prepare_digits(images, *, deskew=True, remove_stray_ink=True, stroke_width=None):
+def prepare_digits(
+    images,
+    *,
+    deskew=True,
+    remove_stray_ink=True,
+    stroke_width=None,
+    local_background=True,
+):
     """MNIST's preparation of digit images, vectorised over the images.
 
     Each image's background level (its 20% quantile) is subtracted and its
@@ -173,6 +193,11 @@ def prepare_digits(images, *, deskew=True, remove_stray_ink=True, stroke_width=N
         of its edges, in pixels of the output) towards this value, by up to
         2 pixels either way. None leaves strokes as they are.
 
+    local_background : bool, default=True
+        Where a background is left in the frame's margin after the quantile
+        is subtracted, subtract the image's grey opening as well (see
+        :func:`_subtract_local_background`).
+
     Returns
     -------
     prepared : ndarray of shape (n_images, height, width), dtype float32
@@ -180,19 +205,62 @@ def prepare_digits(images, *, deskew=True, remove_stray_ink=True, stroke_width=N
         gives an image of zeros.
     """
     images = np.asarray(images)
+    options = {
+        "deskew": deskew,
+        "remove_stray_ink": remove_stray_ink,
+        "stroke_width": stroke_width,
+        "local_background": local_background,
+    }
     if len(images) <= _CHUNK_IMAGES:
-        return _prepare(images, deskew, remove_stray_ink, stroke_width)
+        return _prepare(images, **options)
     # Chunks whose temporaries stay in the CPU's caches: 1.8x faster.
     out = np.empty(images.shape, dtype=np.float32)
     for start in range(0, len(images), _CHUNK_IMAGES):
         stop = start + _CHUNK_IMAGES
-        out[start:stop] = _prepare(
-            images[start:stop], deskew, remove_stray_ink, stroke_width
-        )
+        out[start:stop] = _prepare(images[start:stop], **options)
     return out
 
 
-def _prepare(images, deskew, remove_stray_ink, stroke_width):
+def _local_window(height, width):
+    """The side of the solid-ink and local-background window: an odd number
+    of pixels, ``_SOLID_FRACTION`` of the frame."""
+    return 2 * round(_SOLID_FRACTION * min(height, width) / 2) + 1
+
+
+def _margin(height, width):
+    """The frame's margin, where MNIST's digits have no ink: 4 of 28 pixels."""
+    return round(_MARGIN_FRACTION * min(height, width))
+
+
+def _subtract_local_background(x, present):
+    """Where a background is left in the margin (fog, uneven light), the
+    white top-hat: each image less its grey opening (the largest of window
+    minima, the image's edge repeated beyond it), scaled to 1 again.
+
+    The opening is what is as wide as the window (9 of 28 pixels): the
+    background, solid regions, and the centre of a blot. Clean digits have
+    no background in the margin; they are left as they are.
+    """
+    n, height, width = x.shape
+    window, margin = _local_window(height, width), _margin(height, width)
+    if window == 1 or margin == 0:
+        return x, present
+    opened = _window_extreme(
+        _window_extreme(x, window, np.minimum, mode="edge"), window, np.maximum
+    )
+    ring = np.ones((height, width), dtype=bool)
+    ring[margin:-margin, margin:-margin] = False
+    left = (opened * ring).sum(axis=(1, 2), dtype=np.float64)
+    foggy = left > _MARGIN_BACKGROUND * ring.sum()
+    if not foggy.any():
+        return x, present
+    x[foggy] -= opened[foggy]
+    peak = x.max(axis=(1, 2), keepdims=True)
+    np.divide(x, peak, out=x, where=peak > 0)
+    return x, present & (peak[:, 0, 0] > 0)
+
+
+def _prepare(images, *, deskew, remove_stray_ink, stroke_width, local_background):
     x = np.array(images, dtype=np.float32)
     n, height, width = x.shape
     if n == 0 or x.size == 0:
@@ -203,6 +271,8 @@ def _prepare(images, deskew, remove_stray_ink, stroke_width):
     peak = x.max(axis=(1, 2), keepdims=True)
     present = peak[:, 0, 0] > 0
     np.divide(x, peak, out=x, where=peak > 0)
+    if local_background:
+        x, present = _subtract_local_background(x, present)
     ink = x > _INK_LEVEL
     if remove_stray_ink:
         ink = _remove_stray_ink(x, ink)
@@ -260,8 +330,9 @@ def _bilinear(x, src_r, src_c):
     src_r = np.clip(src_r, -1.0, height) + 1
     r0 = np.minimum(src_r.astype(np.intp), height)
     wr = (src_r - r0).astype(np.float32)[:, :, None]
-    upper = np.take_along_axis(padded, r0[:, :, None], axis=1)
-    lower = np.take_along_axis(padded, r0[:, :, None] + 1, axis=1)
+    images = np.arange(n)[:, None]
+    upper = padded[images, r0]
+    lower = padded[images, r0 + 1]
     mixed = upper + wr * (lower - upper)
     src_c = np.clip(src_c, np.float32(-1.0), np.float32(width)) + np.float32(1)
     c0 = np.minimum(src_c.astype(np.intp), width)

@@ -164,6 +164,7 @@ def _digit_normalizer_converter(scope, operator, container):
         deskew=normalizer.deskew,
         remove_stray_ink=normalizer.remove_stray_ink,
         stroke_width=normalizer.stroke_width,
+        local_background=normalizer.local_background,
     )
     _node(
         scope, container, "Identity", [prepared], output=operator.outputs[0].full_name

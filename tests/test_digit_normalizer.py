@@ -104,6 +104,30 @@ def test_stray_ink_does_not_throw_the_box_off(digits):
         assert np.mean(np.abs(out - clean)) < tolerance
 
 
+def test_a_background_left_in_the_margin_is_removed(digits):
+    # Fog or uneven light: a ramp from 8% to 86% of the ink's level across
+    # the frame, the digits' own ink dimmed to 70%.
+    ramp = np.add.outer(np.linspace(0, 1, 28), np.linspace(0, 1, 28)) / 2
+    fogged = np.clip(digits * 0.7 + 20 + 200 * ramp, 0, 255)
+    clean = prepare_digits(digits, local_background=True)
+    local = prepare_digits(fogged, local_background=True)
+    global_only = prepare_digits(fogged, local_background=False)
+    error = np.mean(np.abs(local - clean))
+    assert error < 0.05 and np.mean(np.abs(global_only - clean)) > 2 * error
+    for a, b in zip(_centre_of_mass(local), _centre_of_mass(clean)):
+        assert np.median(np.abs(a - b)) < 0.5
+
+
+def test_clean_digits_are_left_as_they_are(mnist):
+    # No background in the margin: the local step does not touch the digit.
+    _, test = mnist
+    images = test.images[:2000]
+    np.testing.assert_array_equal(
+        prepare_digits(images, local_background=True),
+        prepare_digits(images, local_background=False),
+    )
+
+
 @pytest.mark.parametrize(
     "image",
     [

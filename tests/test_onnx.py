@@ -67,7 +67,7 @@ def _prepare_in_onnxruntime(normalizer, X):
 
 
 def _awkward_digits(test):
-    """MNIST-C-like digits, noise, and the edge cases of the preparation."""
+    """MNIST-C-like digits, noise, fog, and the edge cases of the preparation."""
     rng = np.random.default_rng(0)
     digits = test.images[:300].copy()
     digits[:100, 3::7] = 255  # stripes across the digit
@@ -80,7 +80,10 @@ def _awkward_digits(test):
     odd[4, 0] = 255  # a line along the top edge
     odd[5, 27, 27] = 9  # one faint corner pixel
     noise = rng.integers(0, 256, (50, 28, 28), dtype=np.uint8)
-    return np.concatenate([digits, odd, noise])
+    # Fog: a background in the margin, which the local step removes.
+    ramp = np.add.outer(np.linspace(0, 1, 28), np.linspace(0, 1, 28)) / 2
+    fogged = np.clip(test.images[300:400] * 0.7 + 20 + 200 * ramp, 0, 255)
+    return np.concatenate([digits, odd, noise, fogged.astype(np.uint8)])
 
 
 @pytest.mark.parametrize(
@@ -90,6 +93,7 @@ def _awkward_digits(test):
         {},
         {"deskew": False},
         {"remove_stray_ink": False, "stroke_width": 3.5},
+        {"local_background": False, "stroke_width": 2.0},
     ],
 )
 def test_digit_normalizer_is_bitwise_the_same_in_onnxruntime(mnist, params):
