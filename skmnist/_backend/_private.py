@@ -26,7 +26,7 @@ PRIVATE_NAMES = [
     ("keras", "keras.Model", "_assert_compile_called", "attribute", "fit_loop"),
     ("keras", "keras.Model", "_get_metrics_result_or_logs", "attribute", "fit_loop"),
     ("keras", "keras.Model", "_should_eval", "attribute", "fit_loop"),
-    ("keras", "keras.Model", "_symbolic_build", "attribute", "fit_loop (JAX)"),
+    ("keras", "keras.Model", "_symbolic_build", "attribute", "fit_loop"),
     ("keras", "keras.Model", "_initial_epoch", "instance", "fit_loop"),
     # Keras' JAX trainer: the stateless step's state, as Keras' fit keeps it.
     (
