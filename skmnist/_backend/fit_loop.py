@@ -233,7 +233,7 @@ class DenseNetwork(keras.Model):
     def _tensorflow_train_steps(self):
         tf = _tensorflow()
 
-        def train_steps(data, order, begin, end, reset, batch_size):
+        def train_steps(data, order, begin, end, reset, batch_size, last):
             # ``reset`` zeroes the metrics first (in an epoch's first call).
             def reset_metrics():
                 for metric in self.metrics:
@@ -241,11 +241,7 @@ class DenseNetwork(keras.Model):
                 return tf.constant(True)
 
             tf.cond(reset, reset_metrics, lambda: tf.constant(False))
-            # Static sizes where the trace knows the number of samples.
-            n_samples = order.shape[0]
-            if n_samples is None:
-                n_samples = tf.shape(order)[0]
-            n_full = n_samples // batch_size
+            n_full = tf.shape(order)[0] // batch_size
 
             def step(i):
                 # A slice of a static size: the step's shapes are known when
@@ -260,17 +256,15 @@ class DenseNetwork(keras.Model):
             full_end = tf.minimum(end, n_full)
             tf.while_loop(lambda i: i < full_end, step, (begin,), parallel_iterations=1)
 
-            def last_step():
+            if last:
                 # The epoch's shorter last batch, after its full ones.
                 index = order[n_full * batch_size :]
                 self.train_step(tuple(tf.gather(t, index) for t in data))
-                return tf.constant(True)
-
-            if not isinstance(n_samples, int) or n_samples % batch_size:
-                tf.cond(end > n_full, last_step, lambda: tf.constant(False))
             return self.get_metrics_result()
 
-        return tf.function(train_steps, reduce_retracing=True)
+        # Its control flow is TensorFlow's own: AutoGraph's conversion of
+        # the source (a quarter of a second) would change nothing.
+        return tf.function(train_steps, reduce_retracing=True, autograph=False)
 
     def _jax_train_steps(self):
         import jax
@@ -356,7 +350,8 @@ class _TensorFlowSteps:
         self.data = tuple(self.convert(array) for array in data)
         self.train = model._array_train_function()
         self.batch_size = batch_size
-        self.function = None
+        self.n_full = len(data[0]) // batch_size
+        self.functions = {}
         self.reset = False
         self.constants = {}
 
@@ -388,11 +383,14 @@ class _TensorFlowSteps:
             self.constant(end),
             self.constant(self.reset),
         )
-        if self.function is None:
-            self.function = self.train.get_concrete_function(
-                *args, batch_size=self.batch_size
+        # Whether the call ends with the epoch's shorter last batch: the
+        # epoch's last call, when its samples are not whole batches.
+        last = end > self.n_full
+        if last not in self.functions:
+            self.functions[last] = self.train.get_concrete_function(
+                *args, batch_size=self.batch_size, last=last
             )
-        logs = self.function(*args, batch_size=self.batch_size)
+        logs = self.functions[last](*args, batch_size=self.batch_size, last=last)
         self.reset = False
         return logs
 
