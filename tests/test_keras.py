@@ -472,3 +472,49 @@ def test_network_saves_and_loads_as_itself(tmp_path):
     )
     again.fit(X, Y, batch_size=32, epochs=1, verbose=0)
     assert int(again.optimizer.iterations) == 2 * 10
+
+
+@on_tensorflow
+def test_seeded_fits_keep_tensorflow_kernel_cache(monkeypatch):
+    # tf.random.set_seed clears TensorFlow's kernel cache, which drops the
+    # compiled train function's instantiation: a seeded fit sets the seed
+    # without it, and trains as after a set_seed.
+    import tensorflow as tf
+    from tensorflow.python import pywrap_tfe
+    from tensorflow.python.eager import context
+
+    seen = []
+
+    class SeedProbe(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append((context.global_seed(), context.internal_operation_seed()))
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(60, 6)).astype(np.float32)
+    y = np.arange(60) % 3
+
+    def fit():
+        return MNISTDenseClassifier(
+            (4,), epochs=2, random_state=5, callbacks=[SeedProbe()]
+        ).fit(X, y)
+
+    first = fit()
+    clears = []
+    real_clear = pywrap_tfe.TFE_ContextClearCaches
+    monkeypatch.setattr(
+        pywrap_tfe,
+        "TFE_ContextClearCaches",
+        lambda handle: (clears.append(handle), real_clear(handle)),
+    )
+    second = fit()
+    assert clears == []
+    for a, b in zip(
+        first.coefs_ + first.intercepts_, second.coefs_ + second.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
+    # The seed and operation seeds a fit's code sees are set_seed's.
+    seed = seen[0][0]
+    tf.random.set_seed(seed)
+    expected = (seed, context.internal_operation_seed())
+    tf.random.set_seed(None)
+    assert seen == [expected, expected]

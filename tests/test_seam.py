@@ -420,3 +420,44 @@ def test_a_new_fit_reuses_a_network_of_its_shape_as_a_new_build(mnist, monkeypat
         for x, z in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
             np.testing.assert_array_equal(x, z)
         assert a.loss_curve_ == b.loss_curve_
+
+
+_FIT_WITHOUT_JAX = (
+    "import sys, warnings, numpy as np\n"
+    "from sklearn.exceptions import ConvergenceWarning\n"
+    "from skmnist import MNISTDenseClassifier\n"
+    "warnings.simplefilter('ignore', ConvergenceWarning)  # 1 epoch of 1\n"
+    "X = np.random.RandomState(0).rand(60, 12).astype('float32')\n"
+    "MNISTDenseClassifier((4,), epochs=1, random_state=0).fit(X, np.arange(60) % 3)\n"
+    "print('jax' in sys.modules)\n"
+    "import jax.numpy\n"
+    "print(jax.numpy.zeros(2).shape)\n"
+)
+
+
+def test_a_fit_on_tensorflow_does_not_import_jax():
+    # TensorFlow imports JAX for TFLite when it can; on Keras' TensorFlow
+    # backend the fit keeps it out, and JAX imports as usual afterwards.
+    pytest.importorskip("jax")
+    done = subprocess.run(
+        [sys.executable, "-c", _FIT_WITHOUT_JAX],
+        env={**os.environ, "KERAS_BACKEND": "tensorflow"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "(2,)"]
+
+
+def test_the_keras_backend_is_read_as_keras_reads_it(tmp_path, monkeypatch):
+    from skmnist._backend._quiet import _keras_backend_to_be
+
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert _keras_backend_to_be() == "jax"
+    monkeypatch.delenv("KERAS_BACKEND")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert _keras_backend_to_be() == "tensorflow"  # no keras.json
+    (tmp_path / "keras.json").write_text('{"backend": "jax"}')
+    assert _keras_backend_to_be() == "jax"
+    (tmp_path / "keras.json").write_text("{not json")
+    assert _keras_backend_to_be() is None  # unsure: JAX is not kept out

@@ -28,9 +28,10 @@ every private name of those libraries that skmnist relies on.
 import contextlib
 import warnings
 
-from skmnist._backend._quiet import quiet_start
+from skmnist._backend._quiet import quiet_start, without_jax_for_tensorflow
 
-with quiet_start():  # before anything imports Keras (and TensorFlow)
+# Before anything imports Keras (and TensorFlow).
+with quiet_start(), without_jax_for_tensorflow():
     from skmnist._backend.runtime import (
         configure_tensorflow_threads,
         float_dtypes,

@@ -26,7 +26,7 @@ PRIVATE_NAMES = [
     ("keras", "keras.Model", "_assert_compile_called", "attribute", "fit_loop"),
     ("keras", "keras.Model", "_get_metrics_result_or_logs", "attribute", "fit_loop"),
     ("keras", "keras.Model", "_should_eval", "attribute", "fit_loop"),
-    ("keras", "keras.Model", "_symbolic_build", "attribute", "fit_loop (JAX)"),
+    ("keras", "keras.Model", "_symbolic_build", "attribute", "fit_loop"),
     ("keras", "keras.Model", "_initial_epoch", "instance", "fit_loop"),
     # Keras' JAX trainer: the stateless step's state, as Keras' fit keeps it.
     (
@@ -79,6 +79,23 @@ PRIVATE_NAMES = [
         "module",
         "runtime",
     ),
+    # TensorFlow's global seed, set as tf.random.set_seed sets it but without
+    # its clearing of the kernel cache (runtime._set_tensorflow_seed): the
+    # context's _seed, and its _rng, which _internal_operation_seed draws from.
+    (
+        "tensorflow",
+        "tensorflow.python.eager.context.Context",
+        "_seed",
+        "instance",
+        "runtime",
+    ),
+    (
+        "tensorflow",
+        "tensorflow.python.eager.context.Context",
+        "_internal_operation_seed",
+        "attribute",
+        "runtime (reads _rng)",
+    ),
     # scikeras: its input validation, wrapped to skip a second finiteness pass.
     (
         "scikeras",
@@ -94,7 +111,10 @@ PRIVATE_NAMES = [
 # probabilities otherwise), and FusedAdam reads ``_distribution_strategy``
 # only on TensorFlow to detect a distribution strategy; on JAX, fit_loop sets
 # and reads Keras' ``_jax_state`` and ``_jax_state_synced`` as Keras' own fit
-# does (tests/test_backends.py runs that loop against Keras' fit on JAX).
+# does (tests/test_backends.py runs that loop against Keras' fit on JAX);
+# runtime._set_tensorflow_seed sets TensorFlow's context ``_rng``, which
+# ``tf.random.set_seed`` creates and the listed ``_internal_operation_seed``
+# reads.
 
 
 def _resolve(path):
@@ -107,9 +127,14 @@ def _resolve(path):
 
 
 def _instance(cls):
-    """A built instance of a Keras class, for names set in ``__init__``."""
+    """A built instance of a Keras class (or TensorFlow's eager context), for
+    names set in ``__init__``."""
     import keras
 
+    if cls.__name__ == "Context" and cls.__module__.startswith("tensorflow."):
+        from tensorflow.python.eager import context
+
+        return context.context()  # the process's eager context
     if issubclass(cls, keras.Model):
         inputs = keras.Input((2,))
         return keras.Model(inputs, keras.layers.Dense(2)(inputs))

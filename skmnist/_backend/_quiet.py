@@ -11,9 +11,13 @@ descriptor 2 at ``os.devnull`` while Keras imports TensorFlow and TensorFlow
 lists its devices. Python's ``sys.stderr`` keeps its destination meanwhile,
 so a Python warning or error of that time is still seen. A level the user
 set (0, 1 or 2) is left to TensorFlow, which then prints those lines.
+
+A lighter start too: :func:`without_jax_for_tensorflow` keeps TensorFlow's
+import from importing JAX, which Keras' TensorFlow backend does not use.
 """
 
 import io
+import json
 import os
 import sys
 from contextlib import contextmanager
@@ -71,3 +75,54 @@ def _native_stderr_dropped():
             sys.stderr = python_stderr
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _keras_backend_to_be():
+    """The backend ``import keras`` will take, by Keras' own rule; None if unsure.
+
+    ``KERAS_BACKEND`` if set, else the ``"backend"`` of ``keras.json`` in
+    ``KERAS_HOME`` (or ``~/.keras``, or ``/tmp/.keras`` where the home is
+    not writable), else TensorFlow.
+    """
+    if "KERAS_BACKEND" in os.environ:
+        return os.environ["KERAS_BACKEND"]
+    home = os.environ.get("KERAS_HOME")
+    if home is None:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    path = os.path.expanduser(os.path.join(home, "keras.json"))
+    try:
+        with open(path) as file:
+            config = json.load(file)
+    except FileNotFoundError:
+        return "tensorflow"
+    except (OSError, ValueError):
+        return None
+    return config.get("backend", "tensorflow") if isinstance(config, dict) else None
+
+
+@contextmanager
+def without_jax_for_tensorflow():
+    """Import Keras on TensorFlow inside this scope without importing JAX.
+
+    TensorFlow's import imports JAX when it is installed (for TFLite's
+    conversion of JAX functions, ``tensorflow.lite.python.util``): half a
+    second of a first fit on this project's machine, for nothing on Keras'
+    TensorFlow backend. When Keras will run on TensorFlow and neither is
+    imported yet, ``import jax`` raises ImportError in the scope (a ``None``
+    in ``sys.modules``), which TensorFlow handles; JAX can be imported as
+    usual afterwards (only TFLite's conversion of JAX functions is then
+    unavailable in the process).
+    """
+    block = (
+        "jax" not in sys.modules
+        and "tensorflow" not in sys.modules
+        and _keras_backend_to_be() == "tensorflow"
+    )
+    if block:
+        sys.modules["jax"] = None
+    try:
+        yield
+    finally:
+        if block and "jax" in sys.modules and sys.modules["jax"] is None:
+            del sys.modules["jax"]

@@ -19,8 +19,10 @@ class DenseNetwork(keras.Model):
     each epoch's order is drawn on the host, and every compiled call gathers
     its ``steps_per_execution`` batches of a fixed size from the tensors by
     index inside one compiled loop (a ``tf.while_loop``, or a
-    ``jax.lax.fori_loop`` around Keras' stateless train step; the shorter
-    last batch of an epoch is a call of its own). TensorFlow's
+    ``jax.lax.fori_loop`` around Keras' stateless train step). On TensorFlow
+    the call also runs the epoch's shorter last batch and zeroes the metrics
+    at the epoch's start, so that a small epoch is one call; on JAX the
+    shorter last batch is a call of its own. TensorFlow's
     pipeline hands every batch over between threads, and Keras' JAX loop
     dispatches every step from Python: leaving them out makes epochs faster
     (figures in ``benchmarks/results/engine_design.md``). Every other case
@@ -143,7 +145,7 @@ class DenseNetwork(keras.Model):
         self, epoch, steps, callbacks, n_batches, shuffle, validation, batch_size
     ):
         """One epoch: its calls of compiled steps, then validation; its logs."""
-        self.reset_metrics()
+        steps.reset_metrics()
         callbacks.on_epoch_begin(epoch)
         n_samples = int(steps.data[0].shape[0])
         # The global NumPy state, which a seeded fit seeds.
@@ -160,7 +162,7 @@ class DenseNetwork(keras.Model):
             if self.stop_training:
                 break
         steps.sync()
-        epoch_logs = dict(self._get_metrics_result_or_logs(logs))
+        epoch_logs = steps.epoch_logs(logs)
         if validation["data"] is not None and self._should_eval(
             epoch, validation["freq"]
         ):
@@ -231,7 +233,16 @@ class DenseNetwork(keras.Model):
     def _tensorflow_train_steps(self):
         tf = _tensorflow()
 
-        def train_steps(data, order, begin, end, batch_size):
+        def train_steps(data, order, begin, end, reset, batch_size, last):
+            # ``reset`` zeroes the metrics first (in an epoch's first call).
+            def reset_metrics():
+                for metric in self.metrics:
+                    metric.reset_state()
+                return tf.constant(True)
+
+            tf.cond(reset, reset_metrics, lambda: tf.constant(False))
+            n_full = tf.shape(order)[0] // batch_size
+
             def step(i):
                 # A slice of a static size: the step's shapes are known when
                 # it is traced, and TensorFlow folds its shape arithmetic,
@@ -242,18 +253,18 @@ class DenseNetwork(keras.Model):
 
             # One step after the other: each reads the weights the previous
             # one wrote.
-            tf.while_loop(lambda i: i < end, step, (begin,), parallel_iterations=1)
+            full_end = tf.minimum(end, n_full)
+            tf.while_loop(lambda i: i < full_end, step, (begin,), parallel_iterations=1)
+
+            if last:
+                # The epoch's shorter last batch, after its full ones.
+                index = order[n_full * batch_size :]
+                self.train_step(tuple(tf.gather(t, index) for t in data))
             return self.get_metrics_result()
 
-        def last_step(data, index):
-            # The shorter last batch of an epoch, traced for its own size.
-            self.train_step(tuple(tf.gather(t, index) for t in data))
-            return self.get_metrics_result()
-
-        return (
-            tf.function(train_steps, reduce_retracing=True),
-            tf.function(last_step, reduce_retracing=True),
-        )
+        # Its control flow is TensorFlow's own: AutoGraph's conversion of
+        # the source (a quarter of a second) would change nothing.
+        return tf.function(train_steps, reduce_retracing=True, autograph=False)
 
     def _jax_train_steps(self):
         import jax
@@ -285,10 +296,12 @@ class DenseNetwork(keras.Model):
 
 
 class _ArraySteps:
-    """Training steps of one in-graph fit: the calls of full batches, compiled
-    for the batch size, and the epoch's shorter last batch, compiled apart."""
+    """Training steps of one in-graph fit (JAX's): the calls of full batches,
+    compiled for the batch size, and the epoch's shorter last batch, compiled
+    apart."""
 
     def __init__(self, model, data, batch_size):
+        self.model = model
         self.data = tuple(self.convert(array) for array in data)
         self.train, self.last = model._array_train_function()
         self.batch_size = batch_size
@@ -296,6 +309,9 @@ class _ArraySteps:
 
     def begin_epoch(self, order):
         self.order = self.convert(order)
+
+    def reset_metrics(self):
+        self.model.reset_metrics()
 
     def run(self, begin, end):
         """Run steps ``begin`` to ``end`` of the epoch; return their logs."""
@@ -306,6 +322,9 @@ class _ArraySteps:
             logs = self.last_step(self.order[self.n_full * self.batch_size :])
         return logs
 
+    def epoch_logs(self, logs):
+        return dict(self.model._get_metrics_result_or_logs(logs))
+
     def sync(self):
         pass
 
@@ -313,12 +332,28 @@ class _ArraySteps:
         pass
 
 
-class _TensorFlowSteps(_ArraySteps):
-    """Training steps of one in-graph fit on TensorFlow."""
+class _TensorFlowSteps:
+    """Training steps of one in-graph fit on TensorFlow.
+
+    One compiled call runs up to ``steps_per_execution`` steps of an epoch,
+    its shorter last batch included, after zeroing the metrics in the
+    epoch's first call: a small epoch is one call. The calls go to the
+    concrete function traced for this fit's shapes, past ``tf.function``'s
+    look-up of its arguments.
+    """
 
     def __init__(self, model, data, batch_size):
         self.tf = _tensorflow()
-        super().__init__(model, data, batch_size)
+        # Every metric built before the train function is traced, as Keras'
+        # fit builds them: the traced reset then zeroes all of them.
+        model._symbolic_build(data_batch=tuple(array[:batch_size] for array in data))
+        self.data = tuple(self.convert(array) for array in data)
+        self.train = model._array_train_function()
+        self.batch_size = batch_size
+        self.n_full = len(data[0]) // batch_size
+        self.functions = {}
+        self.reset = False
+        self.constants = {}
 
     def convert(self, array):
         if array.dtype.kind in "fiu":
@@ -327,18 +362,60 @@ class _TensorFlowSteps(_ArraySteps):
             return self.tf.experimental.dlpack.from_dlpack(array.__dlpack__())
         return self.tf.convert_to_tensor(array)
 
-    def full_steps(self, begin, end):
-        tf = self.tf
-        return self.train(
+    def constant(self, value):
+        key = (type(value), value)  # False == 0, but not as a tensor
+        if key not in self.constants:
+            self.constants[key] = self.tf.constant(value)
+        return self.constants[key]
+
+    def begin_epoch(self, order):
+        self.order = self.convert(order)
+
+    def reset_metrics(self):
+        self.reset = True  # in the epoch's first call
+
+    def run(self, begin, end):
+        """Run steps ``begin`` to ``end`` of the epoch; return their logs."""
+        args = (
             self.data,
             self.order,
-            tf.constant(begin),
-            tf.constant(end),
-            batch_size=self.batch_size,
+            self.constant(begin),
+            self.constant(end),
+            self.constant(self.reset),
         )
+        # Whether the call ends with the epoch's shorter last batch: the
+        # epoch's last call, when its samples are not whole batches.
+        last = end > self.n_full
+        if last not in self.functions:
+            self.functions[last] = self.train.get_concrete_function(
+                *args, batch_size=self.batch_size, last=last
+            )
+        logs = self.functions[last](*args, batch_size=self.batch_size, last=last)
+        self.reset = False
+        return logs
 
-    def last_step(self, index):
-        return self.last(self.data, index)
+    def epoch_logs(self, logs):
+        # The metrics' results after the epoch's last step, as its call
+        # returned them (Keras' fit computes them again from the metrics).
+        return _pythonify(logs)
+
+    def sync(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def _pythonify(logs):
+    """Logs as Python floats, sorted by name, as Keras' ``get_metrics_result``."""
+    result = {}
+    for key, value in sorted(logs.items()):
+        try:
+            value = float(value)
+        except TypeError:
+            pass
+        result[key] = value
+    return result
 
 
 class _JaxSteps(_ArraySteps):

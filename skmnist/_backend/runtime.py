@@ -203,6 +203,10 @@ def random_seed_scope(seed):
     On exit, also when the body raises, the global random states, TensorFlow's
     global seed, its op-determinism flag and ``TF_DETERMINISTIC_OPS`` are put
     back as they were. With ``seed=None`` nothing is touched.
+
+    TensorFlow's global seed is set as ``tf.random.set_seed`` sets it (see
+    :func:`_set_tensorflow_seed`), without the clearing of TensorFlow's
+    kernel cache that comes with it.
     """
     if seed is None:
         yield
@@ -222,7 +226,7 @@ def random_seed_scope(seed):
         np.random.seed(seed)
         if tf is not None:
             os.environ["TF_DETERMINISTIC_OPS"] = "1"
-            tf.random.set_seed(seed)
+            _set_tensorflow_seed(context, seed)
             config.enable_op_determinism()
         yield
     finally:
@@ -233,6 +237,29 @@ def random_seed_scope(seed):
         else:
             os.environ["TF_DETERMINISTIC_OPS"] = env_flag
         if tf is not None:
-            tf.random.set_seed(tf_seed)
+            _set_tensorflow_seed(context, tf_seed)
             if not determinism:
                 config.disable_op_determinism()
+
+
+def _set_tensorflow_seed(context, seed):
+    """TensorFlow's global seed and operation-seed generator, set to ``seed``.
+
+    What ``tf.random.set_seed`` does in eager mode, less its last step: it
+    also clears the process's kernel cache (``TFE_ContextClearCaches``),
+    which drops every compiled function's instantiated graph, so that each
+    seeded fit (and each ``partial_fit`` call) optimised its train function
+    and created its kernels again, 50 to 150 ms a fit on this project's
+    machine (figures in ``benchmarks/results/small_fits.md``). The cache holds
+    the state of stateful random kernels run eagerly; a fit's compiled steps
+    use Keras' seed generators, whose state is a variable, so no trained value
+    depends on that clearing.
+    """
+    try:
+        hash(seed)
+        generator = random.Random(seed)
+    except TypeError:  # as TensorFlow does for a NumPy array
+        generator = random.Random(int(np.array(seed)))
+    ctx = context.context()
+    ctx._seed = seed
+    ctx._rng = generator
