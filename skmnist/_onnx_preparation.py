@@ -3,9 +3,11 @@
 The ONNX graph of :func:`skmnist._preparation.prepare_digits`, step by step
 and in its floating-point order, so that onnxruntime gives the same prepared
 digits as NumPy (the same float32 operations where NumPy uses float32,
-float64 where it accumulates in float64). Its two non-local steps, connected
-parts of the ink and solid regions reaching the border, are label
-propagations: a 3x3 ``MaxPool`` inside a ``Loop`` until nothing changes. The
+float64 where it accumulates in float64): bit for bit on 8-bit pictures,
+whose float64 sums are exact; within float32 rounding on floats of any
+range, whose sums the two libraries add in another order. Its two non-local
+steps, connected parts of the ink and solid regions reaching the border, are
+label propagations: a 3x3 ``MaxPool`` inside a ``Loop`` until nothing changes. The
 warp is two ``GatherElements`` (a source row per output row, then a source
 column per pixel), read bilinearly like ``_preparation._bilinear``.
 
@@ -73,6 +75,11 @@ class _Graph:
 
     def reduce(self, op_type, x, axes, keepdims=0):
         return self(op_type, x, self.i64(axes), keepdims=keepdims)
+
+    def dot(self, x, weights, axis=1):
+        """Sum over ``axis`` (the last) of ``x`` times the float64 ``weights``:
+        a ``Mul`` and a ``ReduceSum``, as ``_prepare`` sums its moments."""
+        return self.reduce("ReduceSum", self("Mul", x, self.f64(weights)), [axis])
 
     def images(self, x):
         """``(N, h, w)`` as ``(N, 1, h, w)``, for the pooling operators."""
@@ -244,6 +251,7 @@ def _keep_heavy_parts(g, x, ink):
     their faint edges; returns ``(x, ink)``."""
     height, width = g.height, g.width
     n_pixels = height * width
+    # Labels are pixel numbers in float32 (MaxPool's type): exact up to 2**24.
     index = np.arange(1, n_pixels + 1, dtype=np.float32).reshape(1, 1, height, width)
     mask = g.images(ink)
     labels = _propagate(g, g("Mul", mask, g.f32(index)), mask)
@@ -277,18 +285,18 @@ def _warp(g, x, ink, present, deskew):
     mass = g.reduce("ReduceSum", row_mass, [1])
     present = g("And", present, g("Greater", mass, g.f64(0)))
     mass = g.where(present, mass, g.f64(1))
-    cy = g("Div", g("MatMul", row_mass, g.f64(rows)), mass)
-    cx = g("Div", g("MatMul", col_mass, g.f64(cols)), mass)
+    cy = g("Div", g.dot(row_mass, rows), mass)
+    cx = g("Div", g.dot(col_mass, cols), mass)
     if deskew:
         var_y = g(
             "Sub",
-            g("Div", g("MatMul", row_mass, g.f64(rows * rows)), mass),
+            g("Div", g.dot(row_mass, rows * rows), mass),
             g("Mul", cy, cy),
         )
-        row_moments = g("MatMul", x64, g.f64(cols))
+        row_moments = g.dot(x64, cols, axis=2)
         cov = g(
             "Sub",
-            g("Div", g("MatMul", row_moments, g.f64(rows)), mass),
+            g("Div", g.dot(row_moments, rows), mass),
             g("Mul", cy, cx),
         )
         alpha = g.where(
@@ -304,8 +312,8 @@ def _warp(g, x, ink, present, deskew):
     inked = g("Greater", inked, g.f32(0))
     first = g.cast(g("ArgMax", ink, axis=2, keepdims=0), _F64)
     last = g.cast(g("ArgMax", ink, axis=2, keepdims=0, select_last_index=1), _F64)
-    shift = g("Mul", alpha_, g("Sub", g.f64(rows[None]), cy_))
     rows_ = g.f64(rows[None])
+    shift = g("Mul", alpha_, g("Sub", rows_, cy_))
     inf, minus_inf = g.f64(np.inf), g.f64(-np.inf)
     top = g.reduce("ReduceMin", g.where(inked, rows_, inf), [1])
     bottom = g.reduce("ReduceMax", g.where(inked, rows_, minus_inf), [1])

@@ -65,6 +65,8 @@ _ACTIVATION_OPS = {
 def _node(scope, container, op_type, inputs, output=None, *, outputs=1, **attrs):
     """Add one ``op_type`` node; return the name of its output (a list of
     ``outputs`` names when it has several)."""
+    if output is not None and outputs != 1:
+        raise ValueError(f"{op_type}: one output name for {outputs} outputs.")
     if output is None:
         names = [
             scope.get_unique_variable_name(op_type.lower()) for _ in range(outputs)
@@ -116,7 +118,8 @@ def _flat_width(shape):
 # --- PixelScaler -------------------------------------------------------------
 
 
-def _pixel_scaler_shape(operator):
+def _float_of_input_shape(operator):
+    """Shape calculator of the steps whose output is float32 of their input's shape."""
     check_is_fitted(operator.raw_operator)
     shape = operator.inputs[0].type.shape
     operator.outputs[0].type = FloatTensorType(None if shape is None else list(shape))
@@ -138,12 +141,6 @@ def _pixel_scaler_converter(scope, operator, container):
 
 
 # --- DigitNormalizer ---------------------------------------------------------
-
-
-def _digit_normalizer_shape(operator):
-    check_is_fitted(operator.raw_operator)
-    shape = operator.inputs[0].type.shape
-    operator.outputs[0].type = FloatTensorType(None if shape is None else list(shape))
 
 
 def _digit_normalizer_converter(scope, operator, container):
@@ -276,12 +273,15 @@ def _classifier_converter(scope, operator, container):
 def _register():
     """Register our four estimators with skl2onnx."""
     skl2onnx.update_registered_converter(
-        PixelScaler, "SkmnistPixelScaler", _pixel_scaler_shape, _pixel_scaler_converter
+        PixelScaler,
+        "SkmnistPixelScaler",
+        _float_of_input_shape,
+        _pixel_scaler_converter,
     )
     skl2onnx.update_registered_converter(
         DigitNormalizer,
         "SkmnistDigitNormalizer",
-        _digit_normalizer_shape,
+        _float_of_input_shape,
         _digit_normalizer_converter,
     )
     skl2onnx.update_registered_converter(

@@ -118,6 +118,17 @@ def test_a_background_left_in_the_margin_is_removed(digits):
         assert np.median(np.abs(a - b)) < 0.5
 
 
+def test_an_image_is_prepared_alike_alone_and_in_any_batch():
+    # The moments are summed in a fixed order, never by BLAS, whose order
+    # depends on where an image lies in memory.
+    rng = np.random.default_rng(0)
+    images = np.exp(rng.normal(0, 6, (300, 28, 28))).astype(np.float32)
+    batch = prepare_digits(images, stroke_width=2.0)
+    for i in range(300):
+        alone = prepare_digits(images[i : i + 1], stroke_width=2.0)
+        np.testing.assert_array_equal(alone[0], batch[i])
+
+
 def test_clean_digits_are_left_as_they_are(mnist):
     # No background in the margin: the local step does not touch the digit.
     _, test = mnist

@@ -72,6 +72,14 @@ PRIVATE_NAMES = [
         "module",
         "runtime",
     ),
+    # The process's eager context, whose seed runtime._set_tensorflow_seed sets.
+    (
+        "tensorflow",
+        "tensorflow.python.eager.context",
+        "context",
+        "module",
+        "runtime",
+    ),
     (
         "tensorflow",
         "tensorflow.python.framework.config",

@@ -112,7 +112,9 @@ def without_jax_for_tensorflow():
     imported yet, ``import jax`` raises ImportError in the scope (a ``None``
     in ``sys.modules``), which TensorFlow handles; JAX can be imported as
     usual afterwards (only TFLite's conversion of JAX functions is then
-    unavailable in the process).
+    unavailable in the process). The block is process-wide while it lasts
+    (the first import of Keras, seconds): another thread importing JAX at
+    that moment gets the ImportError too.
     """
     block = (
         "jax" not in sys.modules
