@@ -28,6 +28,7 @@ from skmnist._preparation import (
     _MARGIN_BACKGROUND,
     _MAX_SHEAR,
     _MIN_PART,
+    _OUTLINE_WIDTH,
     BOX_FRACTION,
     CENTRE_FRACTION,
     _local_window,
@@ -362,8 +363,8 @@ def _bilinear(g, x, src_r, src_c):
     return g("Add", left, g("Mul", wc, g("Sub", right, left)))
 
 
-def _set_stroke_width(g, x, target):
-    """``_preparation._set_stroke_width``: towards ``target`` pixels."""
+def _stroke_width(g, x):
+    """``_preparation._stroke_width``: (N,) float64."""
     x64 = g.cast(x, _F64)
     h, w = g.height, g.width
 
@@ -376,8 +377,23 @@ def _set_stroke_width(g, x, target):
     edges = g("Add", edge_sum(1, h), edge_sum(2, w))
     mass = g.reduce("ReduceSum", x64, [1, 2])
     ratio = g("Div", g("Mul", g.f64(2), mass), edges)
-    stroke = g.where(g("Greater", edges, g.f64(0)), ratio, g.f64(0))
-    change = g("Div", g("Sub", g.f64(target), stroke), g.f64(2))
+    return g.where(g("Greater", edges, g.f64(0)), ratio, g.f64(0))
+
+
+def _fill_outlines(g, x):
+    """``_preparation._fill_outlines``: binary images of strokes under
+    ``_OUTLINE_WIDTH`` pixels closed by a 3x3 dilation, then erosion."""
+    level = g("Or", g("Equal", x, g.f32(0)), g("Equal", x, g.f32(1)))
+    binary = g.reduce("ReduceMin", g.cast(level, np.float32), [1, 2])
+    thin = g("Less", _stroke_width(g, x), g.f64(_OUTLINE_WIDTH))
+    outline = g("And", g("Greater", binary, g.f32(0)), thin)
+    closed = g.extreme3(g.extreme3(x, True), False)
+    return g.where(g("Reshape", outline, g.i64([-1, 1, 1])), closed, x)
+
+
+def _set_stroke_width(g, x, target):
+    """``_preparation._set_stroke_width``: towards ``target`` pixels."""
+    change = g("Div", g("Sub", g.f64(target), _stroke_width(g, x)), g.f64(2))
     shape = g.i64([-1, 1, 1])
     thicker = g.cast(g("Clip", change, g.f64(0), g.f64(1)), np.float32)
     thinner = g.cast(g("Clip", g("Neg", change), g.f64(0), g.f64(1)), np.float32)
@@ -397,6 +413,7 @@ def preparation_graph(
     remove_stray_ink,
     stroke_width,
     local_background,
+    fill_outlines,
 ):
     """Write the nodes that prepare the digits ``x``; return the output's name.
 
@@ -414,7 +431,7 @@ def preparation_graph(
         ``(h, w)``.
     flat : bool
         Whether the output is rows (else images).
-    deskew, remove_stray_ink, stroke_width, local_background
+    deskew, remove_stray_ink, stroke_width, local_background, fill_outlines
         :class:`~skmnist.DigitNormalizer`'s parameters.
     """
     height, width = image_shape
@@ -423,6 +440,8 @@ def preparation_graph(
     x, present = _subtract_background(g, x)
     if local_background:
         x, present = _subtract_local_background(g, x, present)
+    if fill_outlines:
+        x = _fill_outlines(g, x)
     ink = g.cast(g("Greater", x, g.f32(_INK_LEVEL)), np.float32)
     if remove_stray_ink:
         x, ink = _remove_solid_border_regions(g, x, ink)

@@ -162,6 +162,7 @@ def _digit_normalizer_converter(scope, operator, container):
         remove_stray_ink=normalizer.remove_stray_ink,
         stroke_width=normalizer.stroke_width,
         local_background=normalizer.local_background,
+        fill_outlines=normalizer.fill_outlines,
     )
     _node(
         scope, container, "Identity", [prepared], output=operator.outputs[0].full_name

@@ -613,7 +613,9 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
        and the brightest ink scaled to 1; with ``local_background``, where a
        background is still left in the frame's margin (fog, uneven light),
        the image's grey opening over a 9x9 window of 28x28 is subtracted too
-       (a white top-hat) and the ink scaled to 1 again;
+       (a white top-hat) and the ink scaled to 1 again; with
+       ``fill_outlines``, an outline drawing (all pixels 0 or 1, strokes
+       under a pixel wide) is closed into strokes (a 3x3 grey closing);
     2. with ``remove_stray_ink``, stray ink is removed: solid regions
        touching the border (a window of 9x9 of 28x28 pixels entirely ink,
        the image's edge pixels repeated beyond it: an inverted band, a page
@@ -652,6 +654,12 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         uneven light) where it is left in the frame's margin (the outer 4 of
         28 pixels, blank in MNIST's digits) after step 1. Digits without
         such a background are left exactly as they are.
+
+    fill_outlines : bool, default=True
+        Close outline drawings (an edge detector's output: every pixel 0 or
+        1 once scaled, strokes under a pixel wide) into strokes by a 3x3 grey
+        closing before the digit is measured. Greyscale digits are left
+        exactly as they are.
 
     image_shape : tuple of int (height, width) or None, default=None
         Shape of the images in flat rows. None takes square images (784
@@ -706,6 +714,7 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "remove_stray_ink": ["boolean"],
         "stroke_width": [Interval(Real, 0, None, closed="neither"), None],
         "local_background": ["boolean"],
+        "fill_outlines": ["boolean"],
         "image_shape": [tuple, None],
     }
 
@@ -716,12 +725,14 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         remove_stray_ink=True,
         stroke_width=None,
         local_background=True,
+        fill_outlines=True,
         image_shape=None,
     ):
         self.deskew = deskew
         self.remove_stray_ink = remove_stray_ink
         self.stroke_width = stroke_width
         self.local_background = local_background
+        self.fill_outlines = fill_outlines
         self.image_shape = image_shape
 
     def _frame(self, n_pixels, image_shape):
@@ -779,6 +790,7 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             remove_stray_ink=self.remove_stray_ink,
             stroke_width=self.stroke_width,
             local_background=self.local_background,
+            fill_outlines=self.fill_outlines,
         )
         return images if image_shape is not None else images.reshape(X.shape)
 

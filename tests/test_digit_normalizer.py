@@ -129,13 +129,40 @@ def test_an_image_is_prepared_alike_alone_and_in_any_batch():
         np.testing.assert_array_equal(alone[0], batch[i])
 
 
+def _outlines(images):
+    """The edges of the digits' strokes, a pixel thin, all 0 or 255: what an
+    edge detector draws (MNIST-C's canny edges)."""
+    ink = np.pad(images > 100, ((0, 0), (1, 1), (1, 1)))
+    core = ink[:, 1:-1, 1:-1]
+    for shifted in (
+        ink[:, :-2, 1:-1],
+        ink[:, 2:, 1:-1],
+        ink[:, 1:-1, :-2],
+        ink[:, 1:-1, 2:],
+    ):
+        core = core & shifted
+    return ((images > 100) & ~core).astype(np.uint8) * 255
+
+
+def test_outline_drawings_are_closed_into_strokes(digits):
+    solid = prepare_digits((digits > 100).astype(np.uint8) * 255)
+    outlines = _outlines(digits)
+    filled = prepare_digits(outlines)
+    as_drawn = prepare_digits(outlines, fill_outlines=False)
+    changed = np.array([not np.array_equal(a, b) for a, b in zip(filled, as_drawn)])
+    assert changed.mean() > 0.8  # the others' edges are a pixel or more wide
+    error = np.mean(np.abs(filled - solid)[changed])
+    assert error < 0.04 and np.mean(np.abs(as_drawn - solid)[changed]) > 2 * error
+
+
 def test_clean_digits_are_left_as_they_are(mnist):
-    # No background in the margin: the local step does not touch the digit.
+    # No background in the margin and grey edges: neither the local
+    # background step nor the filling of outlines touches the digit.
     _, test = mnist
     images = test.images[:2000]
     np.testing.assert_array_equal(
-        prepare_digits(images, local_background=True),
-        prepare_digits(images, local_background=False),
+        prepare_digits(images),
+        prepare_digits(images, local_background=False, fill_outlines=False),
     )
 
 

@@ -67,7 +67,7 @@ def _prepare_in_onnxruntime(normalizer, X):
 
 
 def _awkward_digits(test):
-    """MNIST-C-like digits, noise, fog, and the edge cases of the preparation."""
+    """MNIST-C-like digits, noise, fog, outlines, and the preparation's edge cases."""
     rng = np.random.default_rng(0)
     digits = test.images[:300].copy()
     digits[:100, 3::7] = 255  # stripes across the digit
@@ -83,7 +83,12 @@ def _awkward_digits(test):
     # Fog: a background in the margin, which the local step removes.
     ramp = np.add.outer(np.linspace(0, 1, 28), np.linspace(0, 1, 28)) / 2
     fogged = np.clip(test.images[300:400] * 0.7 + 20 + 200 * ramp, 0, 255)
-    return np.concatenate([digits, odd, noise, fogged.astype(np.uint8)])
+    # Outline drawings: each stroke's edges, a pixel thin, which are closed.
+    ink = np.pad(test.images[400:500] > 100, ((0, 0), (1, 1), (1, 1)))
+    core = ink[:, 1:-1, 1:-1] & ink[:, :-2, 1:-1] & ink[:, 2:, 1:-1]
+    core = core & ink[:, 1:-1, :-2] & ink[:, 1:-1, 2:]
+    outlines = (ink[:, 1:-1, 1:-1] & ~core).astype(np.uint8) * 255
+    return np.concatenate([digits, odd, noise, fogged.astype(np.uint8), outlines])
 
 
 @pytest.mark.parametrize(
@@ -93,7 +98,7 @@ def _awkward_digits(test):
         {},
         {"deskew": False},
         {"remove_stray_ink": False, "stroke_width": 3.5},
-        {"local_background": False, "stroke_width": 2.0},
+        {"local_background": False, "fill_outlines": False, "stroke_width": 2.0},
     ],
 )
 def test_digit_normalizer_is_bitwise_the_same_in_onnxruntime(mnist, params):
