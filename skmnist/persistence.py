@@ -326,7 +326,9 @@ def _decode_step(step, arrays):
     cls = _estimator_classes().get(step["class"])
     if cls is None:
         raise ValueError(f"unknown estimator class {step['class']!r}")
-    estimator = cls(**_decode(step["params"], arrays))
+    # A file written before a parameter existed keeps its behaviour.
+    params = getattr(cls, "_params_of_older_files", {})
+    estimator = cls(**{**params, **_decode(step["params"], arrays)})
     for key, value in _decode(step["fitted"], arrays).items():
         if not key.endswith("_"):
             raise ValueError(f"unexpected attribute {key!r}")

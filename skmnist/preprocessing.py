@@ -718,6 +718,11 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "image_shape": [tuple, None],
     }
 
+    #: Parameters added after DigitNormalizers were saved without them, with
+    #: the value that keeps such a saved transformer preparing as it did
+    #: (read by ``__setstate__`` for pickle and skops, and by load_model).
+    _params_of_older_files = {"local_background": False, "fill_outlines": False}
+
     def __init__(
         self,
         *,
@@ -734,6 +739,10 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.local_background = local_background
         self.fill_outlines = fill_outlines
         self.image_shape = image_shape
+
+    def __setstate__(self, state):
+        # A transformer pickled before a parameter existed keeps its output.
+        super().__setstate__({**self._params_of_older_files, **state})
 
     def _frame(self, n_pixels, image_shape):
         if image_shape is not None:

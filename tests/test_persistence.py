@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from skmnist import (
     MNISTDenseClassifier,
@@ -195,6 +196,39 @@ def _edit(folder, change):
     metadata = json.loads((folder / METADATA_FILE).read_text())
     change(metadata)
     (folder / METADATA_FILE).write_text(json.dumps(metadata))
+
+
+def test_a_digit_normalizer_saved_before_its_new_steps_keeps_its_output(
+    saved, fitted_pipeline, mnist, tmp_path
+):
+    # Files written before local_background and fill_outlines existed load
+    # with both off, as they prepared then; files written now keep them on.
+    def drop_new_params(metadata):
+        for step in metadata["steps"]:
+            if step["class"] == "DigitNormalizer":
+                del step["params"]["local_background"], step["params"]["fill_outlines"]
+
+    assert load_model(saved)[1].get_params()["local_background"] is True
+    _edit(saved, drop_new_params)
+    older = load_model(saved)[1]
+    assert older.get_params()["local_background"] is False
+    assert older.get_params()["fill_outlines"] is False
+    # The same through pickle (and skops, which restores through __setstate__).
+    normalizer = fitted_pipeline[1]
+    state = dict(normalizer.__getstate__())
+    del state["local_background"], state["fill_outlines"]
+    restored = type(normalizer).__new__(type(normalizer))
+    restored.__setstate__(state)
+    _, test = mnist
+    ramp = np.add.outer(np.linspace(0, 1, 28), np.linspace(0, 1, 28)) * 100
+    fogged = np.clip(test.images[:50] * 0.7 + 20 + ramp, 0, 255)
+    expected = clone(normalizer).set_params(local_background=False, fill_outlines=False)
+    expected.fit(fogged)
+    for loaded in (older, restored):
+        np.testing.assert_array_equal(
+            loaded.transform(fogged), expected.transform(fogged)
+        )
+    assert not np.array_equal(normalizer.transform(fogged), expected.transform(fogged))
 
 
 def test_model_from_another_version_loads_with_a_warning(saved, fitted_pipeline, mnist):
