@@ -331,7 +331,8 @@ def _prepare(
     alpha = np.zeros(n)
     if deskew:
         var_y = (row_mass * (rows * rows)).sum(axis=1) / mass - cy * cy
-        row_moments = (x * cols).sum(axis=2, dtype=np.float64)
+        # Cast a buffer at a time: no float64 copy of the images.
+        row_moments = np.einsum("nhw,w->nh", x, cols)
         cov = (row_moments * rows).sum(axis=1) / mass - cy * cx
         np.divide(cov, var_y, out=alpha, where=var_y > 1e-6)
         np.clip(alpha, -_MAX_SHEAR, _MAX_SHEAR, out=alpha)

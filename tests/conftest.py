@@ -6,6 +6,30 @@ import numpy as np
 import pytest
 
 
+def _load_benchmark(name):
+    """The script ``benchmarks/<name>.py`` as a module, imported as when it
+    runs: its folder (machine.py, compare.py) on ``sys.path``."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    sys.path.insert(0, str(folder))
+    try:
+        spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+@pytest.fixture(scope="session")
+def load_benchmark():
+    """:func:`_load_benchmark`: a benchmark script by name, as a module."""
+    return _load_benchmark
+
+
 @pytest.fixture(scope="session")
 def mnist():
     """The real MNIST train and test sets, from SKMNIST_DATA (no download)."""

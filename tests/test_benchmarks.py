@@ -1,25 +1,11 @@
 """The arithmetic of benchmarks/compare.py: floors, ratios and merged rounds."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "compare.py"
 
 
 @pytest.fixture(scope="module")
-def compare():
-    # As when the script runs: its folder (machine.py) is on sys.path.
-    sys.path.insert(0, str(_PATH.parent))
-    try:
-        spec = importlib.util.spec_from_file_location("compare", _PATH)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(_PATH.parent))
-    return module
+def compare(load_benchmark):
+    return load_benchmark("compare")
 
 
 def _gemm(tensorflow, jax, numpy=150.0):

@@ -1,26 +1,12 @@
 """benchmarks/robustness.py: its corruptions are seeded and keep MNIST's format."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "robustness.py"
-
 
 @pytest.fixture(scope="module")
-def robustness():
-    import sys
-
-    sys.path.insert(0, str(_PATH.parent))  # it imports compare.py beside it
-    try:
-        spec = importlib.util.spec_from_file_location("robustness", _PATH)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(_PATH.parent))
-    return module
+def robustness(load_benchmark):
+    return load_benchmark("robustness")
 
 
 # The corruptions that need no scikit-image (the benchmarks extra).
