@@ -6,9 +6,10 @@ Training-time augmentation and the "best dense" preset
 A dense network sees pixels, not shapes: a digit shifted by two pixels is, to
 it, a different input. :class:`~skmnist.augmentation.RandomDistortion`
 distorts every training image anew at every epoch (a random rotation,
-scaling and shift composed with an elastic distortion, Simard et al. 2003),
-so the network learns what stays the same. It acts only while the network
-trains; ``predict`` sees the images as they are.
+scaling and shift composed with an elastic distortion, Simard et al. 2003,
+and, with ``stray_lines``, a random line across some of them), so the
+network learns what stays the same. It acts only while the network trains;
+``predict`` sees the images as they are.
 
 This example shows the distortions, then trains the same network with and
 without them on part of MNIST. The ``"best-dense"`` preset of
@@ -51,6 +52,7 @@ kinds = {
     "rotate 15°": RandomDistortion(shift=0, rotation=15, scale=0),
     "scale 15%": RandomDistortion(shift=0, rotation=0, scale=0.15),
     "elastic": RandomDistortion(shift=0, rotation=0, scale=0, elastic_alpha=34),
+    "stray lines": RandomDistortion(shift=0, rotation=0, scale=0, stray_lines=1.0),
     "best-dense": make_mnist_pipeline("best-dense")[-1].augmentation,
 }
 fig, axes = plt.subplots(len(kinds), 8, figsize=(8, 1.1 * len(kinds)))

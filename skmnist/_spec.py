@@ -24,6 +24,7 @@ class DistortionSpec:
     scale: float
     elastic_alpha: float
     elastic_sigma: float
+    stray_lines: float = 0.0
 
 
 @dataclass(frozen=True)

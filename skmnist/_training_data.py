@@ -179,6 +179,7 @@ def network_spec(estimator, sizes, X, n_classes, n_effective, *, multilabel=Fals
             scale=distortion.scale,
             elastic_alpha=distortion.elastic_alpha,
             elastic_sigma=distortion.elastic_sigma,
+            stray_lines=distortion.stray_lines,
         )
     return NetworkSpec(
         n_features=int(X.shape[1]),

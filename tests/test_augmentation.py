@@ -92,6 +92,69 @@ def test_distortions_are_reproducible_under_random_state(digits):
     assert not np.allclose(a, spec.distort(X[:20], random_state=4))
 
 
+def _line_angles(images):
+    """Each image's ink's principal direction, in degrees from horizontal."""
+    angles = []
+    for image in images:
+        rows, cols = np.nonzero(image > 0.3)
+        cov = np.cov(np.stack([cols, rows]))
+        vals, vecs = np.linalg.eigh(cov)
+        col, row = vecs[:, -1]
+        angles.append(np.degrees(np.arctan(abs(row) / max(abs(col), 1e-9))))
+    return np.array(angles)
+
+
+def test_stray_lines_cross_that_fraction_of_the_images_within_45_degrees():
+    blank = np.zeros((400, 28, 28), dtype=np.float32)
+    no_move = dict(shift=0, rotation=0, scale=0)
+    out = RandomDistortion(stray_lines=0.5, **no_move).distort(blank, random_state=0)
+    lined = out.reshape(400, -1).max(axis=1) > 0
+    # Each image is lined with probability 0.5 (seeded: 400 draws).
+    assert 160 < lined.sum() < 240
+    lines = out[lined]
+    assert lines.min() >= 0 and lines.max() <= 1
+    # At most 45 degrees from horizontal, and both ways round.
+    angles = _line_angles(lines)
+    assert angles.max() <= 45 + 3 and np.percentile(angles, 90) > 25
+    # Long (17 to 28 pixels) and a few pixels wide, straight or zigzag.
+    length = np.array([np.ptp(np.nonzero(line > 0.3)[1]) for line in lines])
+    ink = lines.reshape(len(lines), -1).sum(axis=1)
+    assert length.min() >= 10 and np.all((ink > 10) & (ink < 110))
+
+
+def test_stray_lines_are_added_over_the_digit(digits):
+    X, _, _ = digits
+    spec = RandomDistortion(shift=0, rotation=0, scale=0, stray_lines=1.0)
+    out = spec.distort(X[:50], random_state=0)
+    # The draws do not depend on the images: the same seed on blank images
+    # gives the lines alone. Each image is its digit plus its line, clipped
+    # at 1: untouched away from the line.
+    lines = spec.distort(np.zeros_like(X[:50]), random_state=0)
+    assert (lines.max(axis=1) > 0.5).all()
+    assert np.allclose(out, np.minimum(X[:50] + lines, 1), atol=1e-6)
+    assert np.array_equal(out[lines == 0], X[:50][lines == 0])
+
+
+def test_no_stray_lines_keep_the_distortion_as_it_was(digits):
+    X, _, _ = digits
+    spec = RandomDistortion(elastic_alpha=34)
+    same = RandomDistortion(elastic_alpha=34, stray_lines=0.0)
+    assert np.array_equal(
+        spec.distort(X[:20], random_state=3), same.distort(X[:20], random_state=3)
+    )
+    # A RandomDistortion pickled before stray_lines existed draws none.
+    state = spec.__getstate__()
+    del state["stray_lines"]
+    old = RandomDistortion.__new__(RandomDistortion)
+    old.__setstate__(state)
+    assert old.get_params()["stray_lines"] == 0.0
+
+
+def test_stray_lines_must_be_a_fraction():
+    with pytest.raises(ValueError, match="stray_lines"):
+        RandomDistortion(stray_lines=1.5).distort(np.zeros((1, 784)))
+
+
 def test_distortion_acts_in_fit_only(digits, numpy_forward):
     X, y, X_test = digits
     clf = MNISTDenseClassifier(**SMALL, augmentation=RandomDistortion()).fit(X, y)
@@ -144,7 +207,7 @@ def test_augmentation_parameters_are_searchable(digits):
 
 def test_model_with_augmentation_saves_and_loads(digits, tmp_path):
     X, y, X_test = digits
-    spec = RandomDistortion(rotation=5.0, elastic_alpha=10.0)
+    spec = RandomDistortion(rotation=5.0, elastic_alpha=10.0, stray_lines=0.3)
     clf = MNISTDenseClassifier(**SMALL, augmentation=spec).fit(X, y)
     loaded = load_model(save_model(clf, tmp_path / "model"))
     assert loaded.augmentation.get_params() == spec.get_params()

@@ -245,6 +245,7 @@ def test_train_with_a_preset_schedule_and_augmentation(
         "scale": 0.1,
         "elastic_alpha": 0.0,
         "elastic_sigma": 4.0,
+        "stray_lines": 0.0,
         "image_shape": None,
     }
     assert clf.learning_rate_schedule == "cosine"
