@@ -79,6 +79,48 @@ def _running_extreme(p, size, ufunc, axis, length):
     return ufunc(part(acc, 0, length), part(acc, offset, offset + length))
 
 
+def _pad(x, r, mode):
+    """``np.pad(x, ((0, 0), (r, r), (r, r)), mode=mode)`` for ``"constant"``
+    (zeros) and ``"edge"``, by slices: np.pad's own cost (20 us) is most of
+    a window's on one image."""
+    n, height, width = x.shape
+    if r == 0:
+        return x.copy()
+    if mode == "constant":
+        p = np.zeros((n, height + 2 * r, width + 2 * r), dtype=x.dtype)
+        p[:, r:-r, r:-r] = x
+        return p
+    p = np.empty((n, height + 2 * r, width + 2 * r), dtype=x.dtype)
+    p[:, r:-r, r:-r] = x
+    p[:, :r, r:-r] = x[:, :1]
+    p[:, -r:, r:-r] = x[:, -1:]
+    p[:, :, :r] = p[:, :, r : r + 1]
+    p[:, :, -r:] = p[:, :, -r - 1 : -r]
+    return p
+
+
+def _background_level(x):
+    """Each image's ``_BACKGROUND_QUANTILE`` quantile, ``(n, 1, 1)``: bit for
+    bit ``np.quantile(x, _BACKGROUND_QUANTILE, axis=(1, 2), keepdims=True)``
+    on float32 images (the same partition of each image's pixels, the same
+    linear interpolation), without np.quantile's 40 us of overhead."""
+    n = len(x)
+    count = x.shape[1] * x.shape[2]
+    virtual = (count - 1) * _BACKGROUND_QUANTILE
+    if virtual >= count - 1:
+        return x.max(axis=(1, 2), keepdims=True)
+    below = math.floor(virtual)
+    gamma = virtual - below
+    # NumPy's kth: both neighbours, and the first and last (for its NaN check).
+    kth = sorted({0, -1, below, below + 1})
+    parted = np.partition(x.reshape(n, count), kth, axis=1)
+    low, high = parted[:, below], parted[:, below + 1]
+    # NumPy's _lerp, with the weight a Python float (weak promotion).
+    diff = high - low
+    level = high - diff * (1 - gamma) if gamma >= 0.5 else low + diff * gamma
+    return level.reshape(n, 1, 1)
+
+
 def _window_extreme(x, size, ufunc, mode="constant"):
     """Maximum (``np.maximum``) or minimum of each image over each pixel's
     ``size`` x ``size`` window (odd size), zeros (``"constant"``) or the
@@ -86,8 +128,7 @@ def _window_extreme(x, size, ufunc, mode="constant"):
     size), mode=...)``, separably and 5x faster; on booleans, an erosion or a
     dilation."""
     _, height, width = x.shape
-    r = size // 2
-    p = np.pad(x, ((0, 0), (r, r), (r, r)), mode=mode)
+    p = _pad(x, size // 2, mode)
     rows = _running_extreme(p, size, ufunc, 1, height)
     return _running_extreme(rows, size, ufunc, 2, width)
 
@@ -303,8 +344,7 @@ def _prepare(
     n, height, width = x.shape
     if n == 0 or x.size == 0:
         return x
-    background = np.quantile(x, _BACKGROUND_QUANTILE, axis=(1, 2), keepdims=True)
-    x -= background
+    x -= _background_level(x)
     np.maximum(x, 0, out=x)
     peak = x.max(axis=(1, 2), keepdims=True)
     present = peak[:, 0, 0] > 0
