@@ -168,8 +168,8 @@ def _remove_stray_ink(x, ink, *, solid=True):
     labels, n_labels = ndimage.label(ink, structure=planar)
     if n_labels == 0:
         return ink
-    mass = np.bincount(labels.ravel(), weights=x.ravel(), minlength=n_labels + 1)
-    mass[0] = 0  # not ink
+    # Over the ink only (labels > 0): each part's sum in the same order.
+    mass = np.bincount(labels[ink], weights=x[ink], minlength=n_labels + 1)
     # Each pixel's part's mass, and each image's heaviest part.
     part_mass = mass[labels]
     heaviest = part_mass.max(axis=(1, 2), keepdims=True)
@@ -421,7 +421,8 @@ def _bilinear(x, src_r, src_c):
     mixed = upper + wr * (lower - upper)
     src_c = np.clip(src_c, np.float32(-1.0), np.float32(width)) + np.float32(1)
     c0 = np.minimum(src_c.astype(np.intp), width)
-    wc = (src_c - c0).astype(np.float32)
+    # A float32 less its integer part is exact in float32: no float64 detour.
+    wc = src_c - c0.astype(np.float32)
     flat = mixed.reshape(-1)
     base = c0 + (np.arange(n * height) * (width + 2)).reshape(n, height, 1)
     left = flat.take(base)
