@@ -195,10 +195,15 @@ def _set_stroke_width(x, target):
     change = (target - _stroke_width(x)) / 2
     thicker = np.clip(change, 0, 1).astype(np.float32)[:, None, None]
     thinner = np.clip(-change, 0, 1).astype(np.float32)[:, None, None]
-    if thicker.any():
-        x += thicker * (_window_extreme(x, 3, np.maximum) - x)
-    if thinner.any():
-        x += thinner * (_window_extreme(x, 3, np.minimum) - x)
+    # Each image is thickened or thinned (or neither): its own window only.
+    for amount, ufunc in ((thicker, np.maximum), (thinner, np.minimum)):
+        some = np.flatnonzero(amount)
+        if len(some) == len(x):
+            x += amount * (_window_extreme(x, 3, ufunc) - x)
+        elif len(some):
+            part = x[some]
+            part += amount[some] * (_window_extreme(part, 3, ufunc) - part)
+            x[some] = part
     return x
 
 
