@@ -422,14 +422,24 @@ def _bilinear(x, src_r, src_c):
     wr = (src_r - r0).astype(np.float32)[:, :, None]
     images = np.arange(n)[:, None]
     upper = padded[images, r0]
-    lower = padded[images, r0 + 1]
-    mixed = upper + wr * (lower - upper)
-    src_c = np.clip(src_c, np.float32(-1.0), np.float32(width)) + np.float32(1)
-    c0 = np.minimum(src_c.astype(np.intp), width)
+    # upper + wr * (lower - upper), in place (fewer temporaries in cache).
+    mixed = padded[images, r0 + 1]
+    mixed -= upper
+    mixed *= wr
+    mixed += upper
+    src_c = np.clip(src_c, np.float32(-1.0), np.float32(width))
+    src_c += np.float32(1)
+    index = src_c.astype(np.intp)
+    np.minimum(index, width, out=index)
     # A float32 less its integer part is exact in float32: no float64 detour.
-    wc = src_c - c0.astype(np.float32)
+    wc = np.subtract(src_c, index, out=src_c, dtype=np.float32)
     flat = mixed.reshape(-1)
-    base = c0 + (np.arange(n * height) * (width + 2)).reshape(n, height, 1)
-    left = flat.take(base)
-    right = flat.take(base + 1)
-    return left + wc * (right - left)
+    index += (np.arange(n * height) * (width + 2)).reshape(n, height, 1)
+    left = flat.take(index)
+    index += 1
+    # left + wc * (right - left), in place.
+    right = flat.take(index)
+    right -= left
+    right *= wc
+    right += left
+    return right
