@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skmnist import _forward
-from skmnist._rows import SPARSE_FORMATS, map_chunks, validate_rows
+from skmnist._rows import SPARSE_FORMATS, handed_rows, map_chunks, validate_rows
 from skmnist._spec import FitPlan, Stopping
 from skmnist._training_data import (
     check_classes,
@@ -614,11 +614,22 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             Predicted class labels, or the indicator matrix of the labels
             whose probability exceeds 0.5 for a multilabel network.
         """
+        return self._predict_handed("predict", X, handed=False)
+
+    def _predict_handed(self, method, X, *, handed=True):
+        """``method`` ("predict", "predict_proba" or "predict_log_proba") of
+        X; with ``handed``, X is what a pipeline's earlier step returned, and
+        its validation is skipped where it would change nothing (see
+        :func:`skmnist._rows.handed_rows`)."""
+        if method == "predict_proba":
+            return self._predict_in_chunks(X, self._output_function(log=False), handed)
+        if method == "predict_log_proba":
+            return self._predict_in_chunks(X, self._output_function(log=True), handed)
         if self._multilabel:
             # A label is predicted where its probability exceeds 0.5.
-            return self._predict_in_chunks(X, lambda z: (z > 0).astype(int))
+            return self._predict_in_chunks(X, lambda z: (z > 0).astype(int), handed)
         # The largest logit is the most probable class: no softmax needed.
-        indices = self._predict_in_chunks(X, lambda z: np.argmax(z, axis=1))
+        indices = self._predict_in_chunks(X, lambda z: np.argmax(z, axis=1), handed)
         return self.classes_[indices]
 
     @property
@@ -633,11 +644,12 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             return _forward.ACTIVATIONS["logistic"].function
         return _forward.log_softmax if log else _forward.softmax
 
-    def _predict_in_chunks(self, X, from_logits):
+    def _predict_in_chunks(self, X, from_logits, handed=False):
         """``from_logits`` of the network's logits for X, a chunk at a time.
 
         Each chunk is validated and converted to the network's float dtype on
         its own, so a million uint8 images never exist as one float copy.
+        ``handed``: see :meth:`_predict_handed`.
         """
         check_is_fitted(self)
         network = (self.coefs_, self.intercepts_, self.activation)
@@ -647,7 +659,8 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             # Dense rows are checked for NaN and infinity in the forward pass,
             # on the first product; sparse ones on their stored values.
             sparse = issparse(part)
-            rows, _ = validate_rows(
+            checked = handed and handed_rows(self, part, dtype=dtype, finite=False)
+            rows, _ = checked or validate_rows(
                 self,
                 part,
                 reset=False,

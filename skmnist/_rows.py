@@ -20,6 +20,7 @@ __all__ = [
     "SPARSE_FORMATS",
     "as_rows",
     "check_image_shape",
+    "handed_rows",
     "map_chunks",
     "pixel_values",
     "validate_rows",
@@ -153,3 +154,35 @@ def validate_rows(estimator, X, y="no_validation", *, reset, **check_params):
             )
     out = validate_data(estimator, rows, y, reset=reset, **check_params)
     return out, image_shape
+
+
+def handed_rows(estimator, X, *, dtype=None, finite=True):
+    """``(rows, image_shape)`` of X, an array that a pipeline's earlier step
+    returned, when :func:`validate_rows` would return those rows as they are
+    and raise nothing; None otherwise, and the caller validates X.
+
+    That is: a C-contiguous float ndarray (of ``dtype``, when given) of images
+    or rows, with samples, ``n_features_in_`` pixels each, finite when
+    ``finite`` (as scikit-learn checks), for an estimator fitted without
+    feature names. Inside :class:`~skmnist.MNISTPipeline`, this skips a
+    second ``validate_data`` on what the first step validated and returned
+    (55 us or more per step on one image); users' input is always validated.
+    """
+    if (
+        type(X) is not np.ndarray
+        or X.ndim < 2
+        or X.dtype.kind != "f"
+        or (dtype is not None and X.dtype != dtype)
+        or not X.flags.c_contiguous
+        or X.size == 0
+        or hasattr(estimator, "feature_names_in_")
+    ):
+        return None
+    image_shape = tuple(X.shape[1:]) if X.ndim > 2 else None
+    rows = X.reshape(X.shape[0], -1) if image_shape is not None else X
+    if rows.shape[1] != getattr(estimator, "n_features_in_", None):
+        return None
+    # Any NaN or infinity makes the sum NaN or infinite (float64: no overflow).
+    if finite and not np.isfinite(rows.sum(dtype=np.float64)):
+        return None
+    return rows, image_shape

@@ -11,7 +11,10 @@ rows at a time; the float copy then never exceeds one chunk.
 
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.utils._set_output import _get_output_config
+from sklearn.utils.metadata_routing import _routing_enabled
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
 from skmnist._classifier import MNISTDenseClassifier
 from skmnist._rows import map_chunks
@@ -23,6 +26,16 @@ __all__ = ["PRESETS", "MNISTPipeline", "make_mnist_pipeline", "preset_for_datase
 
 def _final_has(name):
     return lambda pipeline: hasattr(pipeline._final_estimator, name)
+
+
+def _hands_on(step):
+    """Whether ``step`` takes its input from the step before unvalidated
+    when that changes nothing: our own transformers (not subclasses, which
+    may transform otherwise), returning plain arrays (no ``set_output``)."""
+    return (
+        type(step) in (DigitNormalizer, ImageFlattener)
+        and _get_output_config("transform", step)["dense"] == "default"
+    )
 
 
 class MNISTPipeline(Pipeline):
@@ -49,8 +62,31 @@ class MNISTPipeline(Pipeline):
     """
 
     def _chunked(self, method, X, **params):
+        if not params and not _routing_enabled():
+            return map_chunks(lambda rows: self._handed_on(method, rows), X)
         call = getattr(super(), method)
         return map_chunks(lambda rows: call(rows, **params), X)
+
+    def _handed_on(self, method, X):
+        """``Pipeline.<method>(X)`` (no parameters, no metadata routing),
+        where our own steps after the first skip the validation of what the
+        step before returned when it would change nothing (see
+        :func:`skmnist._rows.handed_rows`): X itself is validated by the
+        first step, as in Pipeline. On one image, 3 of the 4 ``validate_data``
+        calls of the default pipeline, 0.2 ms."""
+        if not self.__sklearn_is_fitted__():
+            check_is_fitted(self)  # Pipeline's error (or none, as Pipeline)
+        Xt, validated = X, False
+        for _, _, transform in self._iter(with_final=False):
+            if validated and _hands_on(transform):
+                Xt = transform._transform_handed(Xt)
+            else:
+                Xt = transform.transform(Xt)
+            validated = True
+        final = self.steps[-1][1]
+        if validated and type(final) is MNISTDenseClassifier:
+            return final._predict_handed(method, Xt)
+        return getattr(final, method)(Xt)
 
     @available_if(_final_has("predict"))
     def predict(self, X, **params):

@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from skmnist._preparation import _frame_shape, prepare_digits
-from skmnist._rows import check_image_shape, validate_rows
+from skmnist._rows import check_image_shape, handed_rows, validate_rows
 
 __all__ = [
     "DigitNormalizer",
@@ -339,6 +339,20 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
             )
         X, _ = validate_rows(self, X, reset=False, dtype="numeric")
         return X
+
+    def _transform_handed(self, X):
+        """``transform`` of what a pipeline's earlier step returned: its
+        validation skipped where it would change nothing (see
+        :func:`skmnist._rows.handed_rows`)."""
+        check_is_fitted(self)
+        handed = handed_rows(self, X)
+        if handed is None or (
+            handed[1] is not None
+            and len(self.image_shape_) > 1
+            and handed[1] != self.image_shape_
+        ):
+            return self.transform(X)
+        return handed[0]
 
     def inverse_transform(self, X):
         """Reshape rows back into images of the fitted shape.
@@ -792,6 +806,19 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X, image_shape = validate_rows(self, X, reset=False, dtype="numeric")
+        return self._prepare_rows(X, image_shape)
+
+    def _transform_handed(self, X):
+        """``transform`` of what a pipeline's earlier step returned: its
+        validation skipped where it would change nothing (see
+        :func:`skmnist._rows.handed_rows`)."""
+        check_is_fitted(self)
+        handed = handed_rows(self, X)
+        if handed is None:
+            return self.transform(X)
+        return self._prepare_rows(*handed)
+
+    def _prepare_rows(self, X, image_shape):
         shape = self._frame(X.shape[1], image_shape)
         images = prepare_digits(
             X.reshape(X.shape[0], *shape),

@@ -1,11 +1,15 @@
 """make_mnist_pipeline: raw images in, predictions out, searchable."""
 
+import copy
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from skmnist import (
     DigitNormalizer,
@@ -16,6 +20,7 @@ from skmnist import (
     _rows,
     make_mnist_pipeline,
 )
+from skmnist.pipeline import MNISTPipeline
 
 # A small, quick network; a higher learning rate makes up for the few steps.
 SMALL = dict(hidden_layer_sizes=(32,), learning_rate=0.01, random_state=0)
@@ -160,3 +165,101 @@ def test_preparation_is_in_the_handwriting_presets_only_and_can_be_replaced():
     custom = make_mnist_pipeline(preparation=DigitNormalizer(deskew=False))
     assert custom[1].deskew is False
     assert not hasattr(custom[-1], "preparation")
+
+
+@pytest.mark.parametrize("form", ["images", "rows", "float64 rows", "one image"])
+def test_steps_handed_on_predict_as_sklearns_pipeline_bit_for_bit(
+    tiny_pipeline, mnist, form
+):
+    # MNISTPipeline's steps after the first skip validating what the step
+    # before returned; scikit-learn's Pipeline validates at every step.
+    _, test = mnist
+    X = {
+        "images": test.images[:300],
+        "rows": test.images[:300].reshape(300, -1),
+        "float64 rows": test.images[:300].reshape(300, -1).astype(np.float64),
+        "one image": test.images[:1],
+    }[form]
+    reference = Pipeline(tiny_pipeline.steps)
+    for method in ("predict", "predict_proba", "predict_log_proba"):
+        got, want = getattr(tiny_pipeline, method)(X), getattr(reference, method)(X)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+def test_input_is_validated_once_and_again_where_the_hand_over_is_not_plain(
+    tiny_pipeline, mnist, monkeypatch
+):
+    _, test = mnist
+    validated = []
+    validate_data = _rows.validate_data
+
+    def counted(estimator, *args, **kwargs):
+        validated.append(type(estimator).__name__)
+        return validate_data(estimator, *args, **kwargs)
+
+    monkeypatch.setattr(_rows, "validate_data", counted)
+    tiny_pipeline.predict(test.images[:5])
+    assert validated == ["PixelScaler"]
+    # A step fitted on other images than the step before returns: its error.
+    small = DigitNormalizer().fit(np.zeros((2, 10, 10)))
+    for pipe in (MNISTPipeline, Pipeline):
+        swapped = pipe(
+            [("s", tiny_pipeline[0]), ("d", small), *tiny_pipeline.steps[2:]]
+        )
+        with pytest.raises(
+            ValueError, match=r"\(784 pixels\), but DigitNormalizer is expecting 100"
+        ):
+            swapped.predict(test.images[:5])
+    # NaN handed on by a step of the user's: scikit-learn's error.
+    nan = FunctionTransformer(lambda X: np.where(X > 0.5, np.nan, X))
+    for pipe in (MNISTPipeline, Pipeline):
+        with pytest.raises(ValueError, match="Input X contains NaN"):
+            pipe([("nan", nan), *tiny_pipeline.steps[1:]]).predict(test.images[:5])
+    # Subclasses may transform otherwise: validated as in Pipeline.
+    subclass = type("Normalizer", (DigitNormalizer,), {})(stroke_width=2.0)
+    steps = [tiny_pipeline.steps[0], ("d", subclass.fit(test.images[:1]))]
+    validated.clear()
+    MNISTPipeline([*steps, *tiny_pipeline.steps[2:]]).predict(test.images[:5])
+    assert validated == ["PixelScaler", "Normalizer"]
+
+
+def test_pandas_output_is_handed_on_as_by_sklearns_pipeline(tiny_pipeline, mnist):
+    _, test = mnist
+    rows = test.images[:20].reshape(20, -1)
+    pipe = clone(tiny_pipeline)
+    pipe.steps = [(name, copy.deepcopy(step)) for name, step in tiny_pipeline.steps]
+    pipe.set_output(transform="pandas")
+    outputs = []
+    for model in (pipe, Pipeline(pipe.steps)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            outputs.append(
+                (model.predict_proba(rows), [str(w.message) for w in caught])
+            )
+    (got, got_warnings), (want, want_warnings) = outputs
+    np.testing.assert_array_equal(got, want)
+    assert got_warnings == want_warnings  # "X has feature names, but ..."
+
+
+def test_handed_rows_are_those_validate_data_returns_unchanged(tiny_pipeline):
+    normalizer = tiny_pipeline[1]
+    images = np.random.default_rng(0).random((3, 28, 28), dtype=np.float32)
+    rows, image_shape = _rows.handed_rows(normalizer, images)
+    assert image_shape == (28, 28) and np.shares_memory(rows, images)
+    assert rows.shape == (3, 784)
+    assert _rows.handed_rows(normalizer, images.reshape(3, -1))[1] is None
+    nan = images.copy()
+    nan[1, 2, 3] = np.nan
+    for other in (
+        images.tolist(),
+        images.astype(np.float64),  # fine, but not of the dtype asked for
+        (images * 255).astype(np.uint8),
+        images[:, ::-1],  # not C-contiguous
+        images[:, :10],  # other pixel counts
+        images[:0],
+        nan,
+    ):
+        assert _rows.handed_rows(normalizer, other, dtype=np.float32) is None
+    assert _rows.handed_rows(normalizer, nan, finite=False) is not None
+    named = DigitNormalizer().fit(pd.DataFrame(images.reshape(3, -1)).add_prefix("p"))
+    assert _rows.handed_rows(named, images) is None
