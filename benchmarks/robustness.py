@@ -565,6 +565,18 @@ LABELS = {
     "differ): the new default (`stray_lines=0.25`)",
     "final-5": "the test split for `stray-lines`, the second look at it this "
     "round (after `final-4`)",
+    "blur-1": "`stray-lines` and each training image blurred by a Gaussian of "
+    "a width up to 1 pixel (`blur=1.0`): glass blur +0.8, optdigits +0.8, but "
+    "clean -0.18 and canvas -0.2 points: not chosen",
+    "noise-10": "`stray-lines` and up to 10% of each training image's pixels "
+    "replaced by random levels (`noise=0.1`): lower nearly everywhere, "
+    "optdigits -1.7 points: not chosen",
+    "noise-near-20": "up to 20%, on and next to the strokes only (the "
+    "background's salt is removed by the preparation; an experiment, not "
+    "kept): no better",
+    "blur-05": "`stray-lines` and blur of up to 0.5 pixel (`blur=0.5`): within "
+    "0.3 points of `stray-lines` but on zigzag (+1.3) and canny edges (-0.9): "
+    "not chosen",
 }
 
 

@@ -25,6 +25,8 @@ class DistortionSpec:
     elastic_alpha: float
     elastic_sigma: float
     stray_lines: float = 0.0
+    blur: float = 0.0
+    noise: float = 0.0
 
 
 @dataclass(frozen=True)

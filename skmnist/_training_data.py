@@ -180,6 +180,8 @@ def network_spec(estimator, sizes, X, n_classes, n_effective, *, multilabel=Fals
             elastic_alpha=distortion.elastic_alpha,
             elastic_sigma=distortion.elastic_sigma,
             stray_lines=distortion.stray_lines,
+            blur=distortion.blur,
+            noise=distortion.noise,
         )
     return NetworkSpec(
         n_features=int(X.shape[1]),

@@ -33,8 +33,8 @@ class RandomDistortion(BaseEstimator):
     outside it. With `stray_lines`, that fraction of the images is then
     crossed by a random line, straight or zigzag, drawn over it: what no
     preparation can remove from a line that touches the digit, the network
-    learns to look past. All amounts are drawn anew for every image of every
-    epoch.
+    learns to look past. `blur` and `noise` then blur the images and speckle
+    them. All amounts are drawn anew for every image of every epoch.
 
     Passed as ``MNISTDenseClassifier(augmentation=RandomDistortion(...))`` it
     acts only while the network trains, never in ``predict``, and is
@@ -71,6 +71,16 @@ class RandomDistortion(BaseEstimator):
         pixels wide, of an ink of 0.6 to 1, within 40% of the frame's
         height from its middle. 0 draws none. The images' pixel values must
         lie in [0, 1].
+
+    blur : float >= 0, default=0.0
+        Largest blur: each image is blurred by a Gaussian of a width (sigma,
+        in pixels) drawn from ``[0, blur]``, as a scan out of focus or a
+        thick pen. 0 blurs none.
+
+    noise : float in [0, 1], default=0.0
+        Largest fraction of each image's pixels replaced by random levels in
+        [0, 1] (salt on the background, holes in the strokes); each image's
+        fraction is drawn from ``[0, noise]``. 0 adds none.
 
     image_shape : tuple of int (height, width) or None, default=None
         Shape of the images in the flat pixel rows. None takes square images
@@ -113,11 +123,13 @@ class RandomDistortion(BaseEstimator):
         "elastic_alpha": [Interval(Real, 0, None, closed="left")],
         "elastic_sigma": [Interval(Real, 0, None, closed="neither")],
         "stray_lines": [Interval(Real, 0, 1, closed="both")],
+        "blur": [Interval(Real, 0, None, closed="left")],
+        "noise": [Interval(Real, 0, 1, closed="both")],
         "image_shape": [tuple, None],
     }
 
     #: What a file or pickle written before a parameter existed meant.
-    _params_of_older_files = {"stray_lines": 0.0}
+    _params_of_older_files = {"stray_lines": 0.0, "blur": 0.0, "noise": 0.0}
 
     def __init__(
         self,
@@ -127,6 +139,8 @@ class RandomDistortion(BaseEstimator):
         elastic_alpha=0.0,
         elastic_sigma=4.0,
         stray_lines=0.0,
+        blur=0.0,
+        noise=0.0,
         image_shape=None,
     ):
         self.shift = shift
@@ -135,6 +149,8 @@ class RandomDistortion(BaseEstimator):
         self.elastic_alpha = elastic_alpha
         self.elastic_sigma = elastic_sigma
         self.stray_lines = stray_lines
+        self.blur = blur
+        self.noise = noise
         self.image_shape = image_shape
 
     def __setstate__(self, state):

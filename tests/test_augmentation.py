@@ -135,6 +135,33 @@ def test_stray_lines_are_added_over_the_digit(digits):
     assert np.array_equal(out[lines == 0], X[:50][lines == 0])
 
 
+def test_blur_spreads_a_dot_by_at_most_blur_pixels():
+    dot = np.zeros((200, 28, 28), dtype=np.float32)
+    dot[:, 14, 14] = 1.0
+    spec = RandomDistortion(shift=0, rotation=0, scale=0, blur=2.0)
+    out = spec.distort(dot, random_state=0)
+    # Each image's ink keeps its mass (away from the edges) and spreads as a
+    # Gaussian of a width drawn from [0, 2]: its standard deviation along
+    # the rows.
+    assert np.allclose(out.sum(axis=(1, 2)), 1, atol=1e-4)
+    rows = np.arange(28)
+    spread = np.sqrt((out.sum(axis=2) * (rows - 14) ** 2).sum(axis=1))
+    assert spread.max() <= 2.0 + 0.05 and spread.min() < 0.2
+    assert np.median(spread) == pytest.approx(1.0, abs=0.25)
+
+
+def test_noise_replaces_up_to_that_fraction_of_each_images_pixels(digits):
+    X, _, _ = digits
+    spec = RandomDistortion(shift=0, rotation=0, scale=0, noise=0.2)
+    out = spec.distort(X[:300], random_state=0)
+    changed = (out != X[:300]).mean(axis=1)
+    # A fraction drawn from [0, 0.2] per image (less the pixels that drew
+    # their own level); random levels in [0, 1].
+    assert changed.max() <= 0.2 + 0.03 and changed.min() < 0.02
+    assert np.mean(changed) == pytest.approx(0.1, abs=0.02)
+    assert out.min() >= 0 and out.max() <= 1
+
+
 def test_no_stray_lines_keep_the_distortion_as_it_was(digits):
     X, _, _ = digits
     spec = RandomDistortion(elastic_alpha=34)
@@ -142,17 +169,24 @@ def test_no_stray_lines_keep_the_distortion_as_it_was(digits):
     assert np.array_equal(
         spec.distort(X[:20], random_state=3), same.distort(X[:20], random_state=3)
     )
-    # A RandomDistortion pickled before stray_lines existed draws none.
-    state = spec.__getstate__()
-    del state["stray_lines"]
+    # A RandomDistortion pickled before stray_lines, blur and noise existed
+    # draws none.
+    state = dict(spec.__getstate__())
+    for name in ("stray_lines", "blur", "noise"):
+        del state[name]
     old = RandomDistortion.__new__(RandomDistortion)
     old.__setstate__(state)
-    assert old.get_params()["stray_lines"] == 0.0
+    assert old.get_params() == spec.get_params()
 
 
-def test_stray_lines_must_be_a_fraction():
-    with pytest.raises(ValueError, match="stray_lines"):
-        RandomDistortion(stray_lines=1.5).distort(np.zeros((1, 784)))
+@pytest.mark.parametrize(
+    "params, name",
+    [({"stray_lines": 1.5}, "stray_lines"), ({"noise": -0.1}, "noise"),
+     ({"blur": -1}, "blur")],
+)
+def test_line_blur_and_noise_amounts_are_checked(params, name):
+    with pytest.raises(ValueError, match=name):
+        RandomDistortion(**params).distort(np.zeros((1, 784)))
 
 
 def test_distortion_acts_in_fit_only(digits, numpy_forward):

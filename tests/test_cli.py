@@ -246,6 +246,8 @@ def test_train_with_a_preset_schedule_and_augmentation(
         "elastic_alpha": 0.0,
         "elastic_sigma": 4.0,
         "stray_lines": 0.0,
+        "blur": 0.0,
+        "noise": 0.0,
         "image_shape": None,
     }
     assert clf.learning_rate_schedule == "cosine"

@@ -37,9 +37,13 @@ class DistortionLayer(keras.layers.Layer):
     image_shape : tuple of int
         ``(height, width)`` of the flat images.
 
-    shift, rotation, scale, elastic_alpha, elastic_sigma, stray_lines : float
+    shift, rotation, scale, elastic_alpha, elastic_sigma : float
         As in :class:`skmnist.augmentation.RandomDistortion` (rotation in
         degrees).
+
+    stray_lines, blur, noise : float
+        As in :class:`skmnist.augmentation.RandomDistortion`: drawn over the
+        resampled images, in that order.
 
     seed : int or None
         Seed of the layer's random stream.
@@ -54,6 +58,8 @@ class DistortionLayer(keras.layers.Layer):
         elastic_alpha=0.0,
         elastic_sigma=4.0,
         stray_lines=0.0,
+        blur=0.0,
+        noise=0.0,
         seed=None,
         **kwargs,
     ):
@@ -65,6 +71,8 @@ class DistortionLayer(keras.layers.Layer):
         self.elastic_alpha = float(elastic_alpha)
         self.elastic_sigma = float(elastic_sigma)
         self.stray_lines = float(stray_lines)
+        self.blur = float(blur)
+        self.noise = float(noise)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
@@ -80,6 +88,8 @@ class DistortionLayer(keras.layers.Layer):
             elastic_alpha=spec.elastic_alpha,
             elastic_sigma=spec.elastic_sigma,
             stray_lines=spec.stray_lines,
+            blur=spec.blur,
+            noise=spec.noise,
             seed=seed,
             dtype=dtype,
             name=name,
@@ -144,7 +154,41 @@ class DistortionLayer(keras.layers.Layer):
                 n, dtype, uniform
             )
             out = ops.minimum(out + lines, 1.0)
+        if self.blur > 0:
+            out = self._blur(out, n, dtype, uniform)
+        if self.noise > 0:
+            # Each image has up to `noise` of its pixels replaced by random
+            # levels: salt on the background, holes in the strokes.
+            rate = ops.abs(uniform((n, 1), self.noise))
+            shape = (n, height * width)
+            hit = keras.random.uniform(shape, dtype=dtype, seed=self.seed_generator)
+            level = keras.random.uniform(shape, dtype=dtype, seed=self.seed_generator)
+            out = ops.where(hit < rate, level, out)
         return out
+
+    def _blur(self, x, n, dtype, uniform):
+        """Each flat image blurred by a Gaussian of its own width in [0, blur].
+
+        Separable: a matrix product on each side, with each image's own
+        row-normalised Gaussian matrix (so the edges keep their level).
+        """
+        height, width = self.image_shape
+        sigma = ops.abs(uniform((n, 1, 1), self.blur)) + 1e-3
+
+        def gaussian(size):
+            offsets = ops.cast(ops.arange(size), dtype)
+            offsets = ops.reshape(offsets, (1, size, 1)) - ops.reshape(
+                offsets, (1, 1, size)
+            )
+            kernel = ops.exp(-0.5 * ops.square(offsets / sigma))
+            return kernel / ops.sum(kernel, axis=2, keepdims=True)
+
+        images = ops.reshape(x, (n, height, width))
+        blurred = ops.matmul(
+            ops.matmul(gaussian(height), images),
+            ops.transpose(gaussian(width), (0, 2, 1)),
+        )
+        return ops.reshape(blurred, (n, height * width))
 
     def _line(self, n, dtype, uniform):
         """One random stray line per image, ``(n, height, width)`` ink in [0, 1].
@@ -237,6 +281,8 @@ class DistortionLayer(keras.layers.Layer):
             elastic_alpha=self.elastic_alpha,
             elastic_sigma=self.elastic_sigma,
             stray_lines=self.stray_lines,
+            blur=self.blur,
+            noise=self.noise,
             seed=self.seed,
         )
         return config
