@@ -27,6 +27,7 @@ from pathlib import Path
 from machine import machine_line
 
 from skmnist._io import atomic_write
+from skmnist.pipeline import PRESETS
 
 WORKER = r"""
 import json, resource, sys, time
@@ -78,13 +79,24 @@ ANCHORS = [
 ]
 
 
+def _key(result):
+    """What a row measured: the same key twice is the same measurement."""
+    return (
+        result["preset"],
+        result["backend"],
+        result["epochs"],
+        result.get("random_state", 0),
+    )
+
+
 def _markdown(results, machine):
+    machines = "; ".join(sorted({r.get("machine", machine) for r in results}))
     lines = [
-        f"Machine: {machine}. Full MNIST, test accuracy of the final weights.",
+        f"Machine: {machines}. Full MNIST, test accuracy of the final weights.",
         "",
         "| preset | backend | network | epochs | augmentation | test accuracy "
-        "| errors | fit time | most confused (true→predicted: count) |",
-        "|---|---|---|---:|---|---:|---:|---:|---|",
+        "| errors | fit time | most confused (true→predicted: count) | commit |",
+        "|---|---|---|---:|---|---:|---:|---:|---|---|",
     ]
     for r in results:
         pairs = ", ".join(
@@ -94,8 +106,15 @@ def _markdown(results, machine):
         lines.append(
             f"| `{r['preset']}` | {r['backend']} | {network} | {r['epochs']} "
             f"| {'yes' if r['augmentation'] else 'no'} | {r['accuracy']:.2%} "
-            f"| {r['errors']} | {r['fit_seconds']:.0f} s | {pairs} |"
+            f"| {r['errors']} | {r['fit_seconds']:.0f} s | {pairs} "
+            f"| {r.get('commit', '')} |"
         )
+    if any("commit" not in r for r in results):
+        lines += [
+            "",
+            "Rows without a commit were measured before this column existed; "
+            "the `best-dense` ones before `DigitNormalizer` joined that preset.",
+        ]
     lines += ["", "Anchors:", "", "| model | test accuracy | time |", "|---|---:|---:|"]
     lines += [f"| {name} | {acc} | {time} |" for name, acc, time in ANCHORS]
     return "\n".join(lines) + "\n"
@@ -112,6 +131,13 @@ def main(argv=None):
     if not os.environ.get("SKMNIST_DATA"):
         parser.error("set SKMNIST_DATA to the folder of the four MNIST files")
     results = []
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+    ).stdout.strip() or "unknown"
+    machine = machine_line()
     runs = [
         (preset, backend)
         for preset in args.presets.split(",")
@@ -131,6 +157,7 @@ def main(argv=None):
                 f"the {preset!r} run on {backend} failed (exit {run.returncode})"
             )
         result = json.loads(run.stdout.strip().splitlines()[-1])
+        result.update(commit=commit, machine=machine)
         results.append(result)
         print(
             f"{preset} ({backend}): test accuracy {result['accuracy']:.4f} "
@@ -139,13 +166,27 @@ def main(argv=None):
             f"most confused: {result['most_confused']}",
             flush=True,
         )
-    machine = machine_line()
+    # The rows of earlier runs stay, each with the commit and machine it
+    # was measured on, unless this run measured the same thing again.
+    path = args.out / "accuracy.json"
+    if path.exists():
+        earlier = json.loads(path.read_text())
+        ran = {_key(r) for r in results}
+        for row in earlier["results"]:
+            row.setdefault("machine", earlier["machine"])
+            if _key(row) not in ran:
+                results.append(row)
+    order = {preset: i for i, preset in enumerate(PRESETS)}
+    backends = {"tensorflow": 0, "jax": 1}
+    results.sort(
+        key=lambda r: (order.get(r["preset"], len(order)), backends.get(r["backend"]))
+    )
     table = _markdown(results, machine)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out / "accuracy.md", table)
     atomic_write(
-        args.out / "accuracy.json",
+        path,
         json.dumps({"machine": machine, "results": results}, indent=2) + "\n",
     )
 

@@ -114,8 +114,9 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
     augmentation : :class:`~skmnist.augmentation.RandomDistortion` or None, \
             default=None
         Random distortions of the training images (shifts, rotations,
-        scalings, elastic distortions), drawn anew for every image of every
-        epoch, in training only: `predict` sees the images as they are.
+        scalings, elastic distortions, stray lines, blur, noise), drawn anew
+        for every image of every epoch, in training only: `predict` sees the
+        images as they are. Stray lines and noise need pixels in [0, 1].
         Searched as nested parameters, e.g. ``augmentation__rotation``.
 
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999

@@ -182,7 +182,10 @@ def handed_rows(estimator, X, *, dtype=None, finite=True):
     rows = X.reshape(X.shape[0], -1) if image_shape is not None else X
     if rows.shape[1] != getattr(estimator, "n_features_in_", None):
         return None
-    # Any NaN or infinity makes the sum NaN or infinite (float64: no overflow).
-    if finite and not np.isfinite(rows.sum(dtype=np.float64)):
-        return None
+    # Any NaN or infinity makes the sum NaN or infinite; so may huge finite
+    # values, which then take the full validation, as any doubt does.
+    if finite:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not np.isfinite(rows.sum(dtype=np.float64)):
+                return None
     return rows, image_shape

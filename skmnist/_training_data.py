@@ -162,6 +162,19 @@ def validation_split(X, y, sample_weight, classes, *, fraction, seed):
     return X_train, y_train, sw_train, validation
 
 
+def _check_drawn_levels(distortion, X):
+    """Stray lines and noise draw ink levels in [0, 1]: X's pixels must be too."""
+    if (distortion.stray_lines > 0 or distortion.noise > 0) and X.shape[0]:
+        top = float(X.max())
+        if top > 1:
+            raise ValueError(
+                "RandomDistortion's stray_lines and noise draw pixel levels in "
+                f"[0, 1], but the training pixels reach {top:g}: scale them to "
+                "[0, 1] first (a PixelScaler, as make_mnist_pipeline does), or "
+                "set stray_lines=0 and noise=0."
+            )
+
+
 def network_spec(estimator, sizes, X, n_classes, n_effective, *, multilabel=False):
     """The :class:`~skmnist._spec.NetworkSpec` of a classifier's params.
 
@@ -172,6 +185,7 @@ def network_spec(estimator, sizes, X, n_classes, n_effective, *, multilabel=Fals
     augmentation = None
     if estimator.augmentation is not None:
         distortion = estimator.augmentation
+        _check_drawn_levels(distortion, X)
         augmentation = DistortionSpec(
             image_shape=tuple(distortion.check_image_shape(X.shape[1])),
             shift=distortion.shift,

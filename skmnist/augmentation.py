@@ -66,11 +66,11 @@ class RandomDistortion(BaseEstimator):
     stray_lines : float in [0, 1], default=0.0
         Fraction of the images crossed by a stray line: straight or a zigzag
         (a triangle wave of up to 2 pixels either side, of a period of 4 to 8
-        pixels), within 45 degrees of horizontal (a near-vertical line across
-        a digit would be one of its strokes: a 1, a 4, a 7), 1.3 to 2.7
-        pixels wide, of an ink of 0.6 to 1, within 40% of the frame's
-        height from its middle. 0 draws none. The images' pixel values must
-        lie in [0, 1].
+        pixels), its axis within 45 degrees of horizontal (a near-vertical
+        line across a digit would be one of its strokes: a 1, a 4, a 7), 17
+        to 28 pixels long, 1.3 to 2.7 pixels wide, of an ink of 0.6 to 1,
+        through a point within 40% of the frame's height from its middle.
+        0 draws none. The images' pixel values must lie in [0, 1].
 
     blur : float >= 0, default=0.0
         Largest blur: each image is blurred by a Gaussian of a width (sigma,
@@ -78,9 +78,10 @@ class RandomDistortion(BaseEstimator):
         thick pen. 0 blurs none.
 
     noise : float in [0, 1], default=0.0
-        Largest fraction of each image's pixels replaced by random levels in
+        Largest chance of each pixel to be replaced by a random level in
         [0, 1] (salt on the background, holes in the strokes); each image's
-        fraction is drawn from ``[0, noise]``. 0 adds none.
+        chance is drawn from ``[0, noise]``. 0 adds none. The images' pixel
+        values must lie in [0, 1].
 
     image_shape : tuple of int (height, width) or None, default=None
         Shape of the images in the flat pixel rows. None takes square images

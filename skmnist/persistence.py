@@ -111,7 +111,12 @@ def _decode(value, arrays):
 
             if value["__estimator__"] != "RandomDistortion":
                 raise ValueError(f"unknown estimator class {value['__estimator__']!r}")
-            return RandomDistortion(**_decode(value["params"], arrays))
+            # A file written before a parameter existed keeps its meaning.
+            params = {
+                **RandomDistortion._params_of_older_files,
+                **_decode(value["params"], arrays),
+            }
+            return RandomDistortion(**params)
         return {k: _decode(v, arrays) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v, arrays) for v in value]

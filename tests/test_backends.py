@@ -36,9 +36,9 @@ loaded = load_model(sys.argv[2])
 # that JAX truncates float64 (an error here, through -W).
 clf64 = MNISTDenseClassifier(hidden_layer_sizes=(8,), epochs=1, random_state=0)
 clf64.fit(X[:100].astype(np.float64), y[:100])
-# The training-time distortion (stray lines too) is written in keras.ops: it
-# runs on JAX too.
-spec = RandomDistortion(elastic_alpha=20, stray_lines=0.5)
+# The training-time distortion (stray lines, blur and noise too) is written
+# in keras.ops: it runs on JAX too.
+spec = RandomDistortion(elastic_alpha=20, stray_lines=0.5, blur=0.5, noise=0.05)
 augmented = MNISTDenseClassifier(**params, random_state=0, augmentation=spec)
 augmented.fit(X, y)
 distorted = spec.distort(X[:20], random_state=0)

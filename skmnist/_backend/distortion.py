@@ -191,14 +191,15 @@ class DistortionLayer(keras.layers.Layer):
         return ops.reshape(blurred, (n, height * width))
 
     def _line(self, n, dtype, uniform):
-        """One random stray line per image, ``(n, height, width)`` ink in [0, 1].
+        """One random stray line per image, ``(n, height * width)`` ink in [0, 1].
 
         Straight or zigzag (a triangle wave of up to 2 pixels either side, of
-        a period of 4 to 8 pixels), within 45 degrees of horizontal (a
-        near-vertical line across a digit is one of its strokes: a 1, a 4, a
-        7), across the middle of the frame, 1.3 to 2.7 pixels wide with
-        anti-aliased edges, of an ink of 0.6 to 1, as MNIST-C's dotted line
-        and zigzag or a scanner's stray mark.
+        a period of 4 to 8 pixels), its axis within 45 degrees of horizontal
+        (a near-vertical line across a digit is one of its strokes: a 1, a 4,
+        a 7), through a point within 40% of the frame's height and 10% of its
+        width from its middle, 17 to 28 pixels long, 1.3 to 2.7 pixels wide
+        with anti-aliased edges, of an ink of 0.6 to 1, as MNIST-C's dotted
+        line and zigzag or a scanner's stray mark.
         """
         height, width = self.image_shape
         rows = ops.cast(ops.arange(height), dtype) - (height - 1) / 2
