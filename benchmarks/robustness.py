@@ -562,7 +562,10 @@ LABELS = {
     "to 28): optdigits 91.2%, no better",
     "stray-lines": "the chosen `lines-25-noshrink` as committed (whether an "
     "image is lined is drawn after the resampling, so the random draws "
-    "differ): the new default (`stray_lines=0.25`)",
+    "differ): the new default (`stray_lines=0.25`). With a second seed "
+    "(`random_state=1`), against the same network without lines: clean 98.87% "
+    "to 98.76%, zigzag 53.6% to 72.3%, canvas 97.4% to 97.15%, optdigits 92.9% "
+    "to 92.3%, MNIST-C mean 92.3% to 93.5%",
     "final-5": "the test split for `stray-lines`, the second look at it this "
     "round (after `final-4`)",
     "blur-1": "`stray-lines` and each training image blurred by a Gaussian of "
