@@ -1,5 +1,5 @@
 """Training-time augmentation of digit images: random affine and elastic
-distortions, and stray lines.
+distortions, stray lines, blur and noise.
 
 :class:`RandomDistortion` describes the distortions;
 :class:`~skmnist.MNISTDenseClassifier` applies them, through its

@@ -4,7 +4,7 @@ Written with ``keras.ops`` only, so it runs under any Keras backend and inside
 the compiled training step. The distortion of a batch is one resampling: for
 every output pixel, the source position is an affine map of its own position
 plus an elastic displacement, read bilinearly from the image. Stray lines,
-where asked for, are drawn over the resampled images.
+blur and noise, where asked for, then act on the resampled images.
 """
 
 import math
@@ -157,8 +157,8 @@ class DistortionLayer(keras.layers.Layer):
         if self.blur > 0:
             out = self._blur(out, n, dtype, uniform)
         if self.noise > 0:
-            # Each image has up to `noise` of its pixels replaced by random
-            # levels: salt on the background, holes in the strokes.
+            # Each pixel is replaced by a random level with a chance drawn per
+            # image from [0, noise]: salt on the background, holes in strokes.
             rate = ops.abs(uniform((n, 1), self.noise))
             shape = (n, height * width)
             hit = keras.random.uniform(shape, dtype=dtype, seed=self.seed_generator)
