@@ -580,7 +580,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
             Probability of each class (columns in the order of `classes_`);
             for a multilabel network, of each label on its own.
         """
-        return self._predict_in_chunks(X, self._output_function(log=False))
+        return self._predict_handed("predict_proba", X, handed=False)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of X, finite everywhere.
@@ -599,7 +599,7 @@ class MNISTDenseClassifier(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class (columns in the order of `classes_`).
         """
-        return self._predict_in_chunks(X, self._output_function(log=True))
+        return self._predict_handed("predict_log_proba", X, handed=False)
 
     def predict(self, X):
         """Predict the class of each sample of X.

@@ -96,6 +96,12 @@ def _encode(value, where, arrays):
     raise TypeError(f"{where}: cannot save a value of type {type(value).__name__}.")
 
 
+def _construct(cls, params):
+    """``cls(**params)``; a file written before a parameter existed keeps its
+    behaviour (the class's ``_params_of_older_files`` fill what it lacks)."""
+    return cls(**{**getattr(cls, "_params_of_older_files", {}), **params})
+
+
 def _decode(value, arrays):
     if isinstance(value, dict):
         if "__array__" in value:
@@ -111,12 +117,7 @@ def _decode(value, arrays):
 
             if value["__estimator__"] != "RandomDistortion":
                 raise ValueError(f"unknown estimator class {value['__estimator__']!r}")
-            # A file written before a parameter existed keeps its meaning.
-            params = {
-                **RandomDistortion._params_of_older_files,
-                **_decode(value["params"], arrays),
-            }
-            return RandomDistortion(**params)
+            return _construct(RandomDistortion, _decode(value["params"], arrays))
         return {k: _decode(v, arrays) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v, arrays) for v in value]
@@ -331,9 +332,7 @@ def _decode_step(step, arrays):
     cls = _estimator_classes().get(step["class"])
     if cls is None:
         raise ValueError(f"unknown estimator class {step['class']!r}")
-    # A file written before a parameter existed keeps its behaviour.
-    params = getattr(cls, "_params_of_older_files", {})
-    estimator = cls(**{**params, **_decode(step["params"], arrays)})
+    estimator = _construct(cls, _decode(step["params"], arrays))
     for key, value in _decode(step["fitted"], arrays).items():
         if not key.endswith("_"):
             raise ValueError(f"unexpected attribute {key!r}")

@@ -331,14 +331,20 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
             One row per image, in the input's dtype.
         """
         check_is_fitted(self)
-        shape = tuple((X.shape if hasattr(X, "shape") else np.asarray(X).shape)[1:])
+        self._check_sample_shape(
+            X.shape if hasattr(X, "shape") else np.asarray(X).shape
+        )
+        X, _ = validate_rows(self, X, reset=False, dtype="numeric")
+        return X
+
+    def _check_sample_shape(self, shape):
+        """Images (not rows) must have the shape seen during fit."""
+        shape = tuple(shape[1:])
         if len(shape) > 1 and len(self.image_shape_) > 1 and shape != self.image_shape_:
             raise ValueError(
                 f"X has samples of shape {shape}, but {type(self).__name__} was "
                 f"fitted on samples of shape {self.image_shape_}."
             )
-        X, _ = validate_rows(self, X, reset=False, dtype="numeric")
-        return X
 
     def _transform_handed(self, X):
         """``transform`` of what a pipeline's earlier step returned: its
@@ -346,12 +352,9 @@ class ImageFlattener(TransformerMixin, BaseEstimator):
         :func:`skmnist._rows.handed_rows`)."""
         check_is_fitted(self)
         handed = handed_rows(self, X)
-        if handed is None or (
-            handed[1] is not None
-            and len(self.image_shape_) > 1
-            and handed[1] != self.image_shape_
-        ):
+        if handed is None:
             return self.transform(X)
+        self._check_sample_shape(X.shape)
         return handed[0]
 
     def inverse_transform(self, X):
