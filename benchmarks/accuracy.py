@@ -131,12 +131,15 @@ def main(argv=None):
     if not os.environ.get("SKMNIST_DATA"):
         parser.error("set SKMNIST_DATA to the folder of the four MNIST files")
     results = []
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parent,
-    ).stdout.strip() or "unknown"
+    commit = (
+        subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
+        or "unknown"
+    )
     machine = machine_line()
     runs = [
         (preset, backend)

@@ -204,8 +204,11 @@ def test_lines_and_noise_ask_for_pixels_in_0_1(digits):
 
 @pytest.mark.parametrize(
     "params, name",
-    [({"stray_lines": 1.5}, "stray_lines"), ({"noise": -0.1}, "noise"),
-     ({"blur": -1}, "blur")],
+    [
+        ({"stray_lines": 1.5}, "stray_lines"),
+        ({"noise": -0.1}, "noise"),
+        ({"blur": -1}, "blur"),
+    ],
 )
 def test_line_blur_and_noise_amounts_are_checked(params, name):
     with pytest.raises(ValueError, match=name):
