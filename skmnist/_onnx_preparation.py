@@ -5,11 +5,13 @@ and in its floating-point order, so that onnxruntime gives the same prepared
 digits as NumPy (the same float32 operations where NumPy uses float32,
 float64 where it accumulates in float64): bit for bit on 8-bit pictures,
 whose float64 sums are exact; within float32 rounding on floats of any
-range, whose sums the two libraries add in another order. Its two non-local
-steps, connected parts of the ink and solid regions reaching the border, are
-label propagations: a 3x3 ``MaxPool`` inside a ``Loop`` until nothing changes. The
-warp is two ``GatherElements`` (a source row per output row, then a source
-column per pixel), read bilinearly like ``_preparation._bilinear``.
+range, whose sums the two libraries add in another order. Its non-local
+steps, connected parts of the ink, solid regions reaching the border and the
+holes of an outline drawing, are label propagations: a 3x3 ``MaxPool`` (for
+the holes, 4-connected: a 3x1 and a 1x3 one) inside a ``Loop`` until nothing
+changes. The warp is two ``GatherElements`` (a source row per output row,
+then a source column per pixel), read bilinearly like
+``_preparation._bilinear``.
 
 :func:`preparation_graph` only writes nodes through the two callables it is
 given, so it knows nothing of skl2onnx; :mod:`skmnist.onnx` registers it as
@@ -25,6 +27,7 @@ from onnx import TensorProto, helper
 from skmnist._preparation import (
     _BACKGROUND_QUANTILE,
     _INK_LEVEL,
+    _LOOP_EROSIONS,
     _MARGIN_BACKGROUND,
     _MAX_SHEAR,
     _MIN_PART,
@@ -108,20 +111,40 @@ class _Graph:
         return self("Where", condition, a, b)
 
 
-def _propagation_body():
-    """The ``Loop`` body of a propagation: the 3x3 maximum of the values,
-    kept on the mask, until an iteration changes nothing."""
+def _propagation_body(cross):
+    """The ``Loop`` body of a propagation: the maximum of the values over each
+    pixel's 3x3 window (``cross``: the pixel and its 4 neighbours), kept on
+    the mask, until an iteration changes nothing."""
     value = helper.make_tensor_value_info
     names = ["iteration", "cond_in", "values_in", "mask_in"]
-    nodes = [
-        helper.make_node(
-            "MaxPool",
-            ["values_in"],
-            ["pooled"],
-            kernel_shape=[3, 3],
-            pads=[1, 1, 1, 1],
-            strides=[1, 1],
-        ),
+    if cross:
+        pools = [
+            helper.make_node(
+                "MaxPool",
+                ["values_in"],
+                [name],
+                kernel_shape=kernel,
+                pads=pads,
+                strides=[1, 1],
+            )
+            for name, kernel, pads in (
+                ("columns", [3, 1], [1, 0, 1, 0]),
+                ("rows", [1, 3], [0, 1, 0, 1]),
+            )
+        ]
+        pools.append(helper.make_node("Max", ["columns", "rows"], ["pooled"]))
+    else:
+        pools = [
+            helper.make_node(
+                "MaxPool",
+                ["values_in"],
+                ["pooled"],
+                kernel_shape=[3, 3],
+                pads=[1, 1, 1, 1],
+                strides=[1, 1],
+            )
+        ]
+    nodes = pools + [
         helper.make_node("Mul", ["pooled", "mask_in"], ["values_out"]),
         helper.make_node("Sub", ["values_out", "values_in"], ["grown"]),
         helper.make_node("ReduceMax", ["grown"], ["most"], keepdims=0),
@@ -148,16 +171,17 @@ def _propagation_body():
     return helper.make_graph(nodes, "propagation", inputs, outputs)
 
 
-def _propagate(g, values, mask):
+def _propagate(g, values, mask, *, cross=False):
     """Grow ``values`` (``(N, 1, h, w)``, >= 0, zero off ``mask``) over the
-    8-connected parts of ``mask`` until each part holds its largest value."""
+    8-connected (``cross``: 4-connected) parts of ``mask`` until each part
+    holds its largest value."""
     limit = g.i64(g.height * g.width)
     start = g.const(True, np.bool_)
     loop = g.node(
         "Loop",
         [limit, start, values, mask],
         output=None,
-        body=_propagation_body(),
+        body=_propagation_body(cross),
         outputs=2,
     )
     return loop[0]
@@ -381,14 +405,30 @@ def _stroke_width(g, x):
 
 
 def _fill_outlines(g, x):
-    """``_preparation._fill_outlines``: binary images of strokes under
-    ``_OUTLINE_WIDTH`` pixels closed by a 3x3 dilation, then erosion."""
+    """``_preparation._fill_outlines``: in binary images of strokes under
+    ``_OUTLINE_WIDTH`` pixels, the holes (background that the border does
+    not reach, 4-connected) filled but for those holding a core that
+    survives ``_LOOP_EROSIONS`` 3x3 erosions. Only outlines seed the two
+    propagations, so a batch without one stops them at once."""
     level = g("Or", g("Equal", x, g.f32(0)), g("Equal", x, g.f32(1)))
     binary = g.reduce("ReduceMin", g.cast(level, np.float32), [1, 2])
     thin = g("Less", _stroke_width(g, x), g.f64(_OUTLINE_WIDTH))
     outline = g("And", g("Greater", binary, g.f32(0)), thin)
-    closed = g.extreme3(g.extreme3(x, True), False)
-    return g.where(g("Reshape", outline, g.i64([-1, 1, 1])), closed, x)
+    outline = g("Reshape", outline, g.i64([-1, 1, 1]))
+    edges = g.cast(g("Greater", x, g.f32(0)), np.float32)
+    background = g.images(g("Sub", g.f32(1), edges))
+    border = np.ones((1, 1, g.height, g.width), dtype=np.float32)
+    border[..., 1:-1, 1:-1] = 0
+    only = g("Reshape", g.cast(outline, np.float32), g.i64([-1, 1, 1, 1]))
+    seeds = g("Mul", g("Mul", background, g.f32(border)), only)
+    outside = _propagate(g, seeds, background, cross=True)
+    holes = g.planes(g("Mul", g("Sub", background, outside), only))
+    cores = holes
+    for _ in range(_LOOP_EROSIONS):
+        cores = g.extreme3(cores, False)
+    loops = _propagate(g, g.images(cores), g.images(holes), cross=True)
+    filled = g("Add", edges, g("Sub", holes, g.planes(loops)))
+    return g.where(outline, filled, x)
 
 
 def _set_stroke_width(g, x, target):

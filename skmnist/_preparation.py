@@ -45,6 +45,10 @@ _MARGIN_BACKGROUND = 0.025
 # of 0.8 to 1.0 pixel by _stroke_width, all their pixels 0 or 1; MNIST's
 # digits have 1.1 pixels or more (99.9%) and grey edges.
 _OUTLINE_WIDTH = 1.05
+# An outline's hole that survives this many 3x3 erosions (a 7x7 block of
+# background) is a loop of the digit, left open; narrower holes, the insides
+# of strokes, are filled (chosen on the validation split: 2 and 4 did worse).
+_LOOP_EROSIONS = 3
 # Largest deskewing shear (column shift per row).
 _MAX_SHEAR = 1.0
 # Images prepared at a time.
@@ -250,9 +254,10 @@ def prepare_digits(
         :func:`_subtract_local_background`).
 
     fill_outlines : bool, default=True
-        Close outline drawings (all pixels 0 or 1 once scaled, strokes under
+        Fill outline drawings (all pixels 0 or 1 once scaled, strokes under
         ``_OUTLINE_WIDTH`` pixels wide: an edge detector's output) into
-        strokes, by a 3x3 grey closing (see :func:`_fill_outlines`).
+        strokes: their narrow holes, the insides of strokes, are filled and
+        the digit's loops left open (see :func:`_fill_outlines`).
 
     Returns
     -------
@@ -326,19 +331,31 @@ def _subtract_local_background(x, present):
 
 
 def _fill_outlines(x):
-    """Outline drawings closed into strokes, in place: images whose pixels
+    """Outline drawings filled into strokes, in place: images whose pixels
     are all 0 or 1 and whose mean stroke width is under ``_OUTLINE_WIDTH``
-    (the two edges of each stroke, as an edge detector draws them) get a 3x3
-    grey closing (a dilation, then an erosion; zeros outside), which fills
-    the gap of up to 2 pixels between a stroke's edges. Greyscale digits,
-    and binary ones with strokes of a pixel or more, are left as they are."""
+    (the two edges of each stroke, as an edge detector draws them). Each hole
+    of such a drawing (background that no 4-connected path joins to the
+    border) is filled when it is narrow, the inside of a stroke; a hole that
+    holds a block of ``2 * _LOOP_EROSIONS + 1`` pixels square (it survives
+    that many 3x3 erosions) is a loop of the digit and stays open. Greyscale
+    digits, and binary ones with strokes of a pixel or more, are left as
+    they are."""
+    from scipy import ndimage
+
     binary = np.flatnonzero(((x == 0) | (x == 1)).all(axis=(1, 2)))
     if not len(binary):
         return x
     outlines = binary[_stroke_width(x[binary]) < _OUTLINE_WIDTH]
     if len(outlines):
-        dilated = _window_extreme(x[outlines], 3, np.maximum)
-        x[outlines] = _window_extreme(dilated, 3, np.minimum)
+        edges = x[outlines] > 0
+        cross = np.zeros((3, 3, 3), dtype=bool)
+        cross[1] = ndimage.generate_binary_structure(2, 1)  # never across images
+        holes = ndimage.binary_fill_holes(edges, structure=cross) & ~edges
+        cores = holes
+        for _ in range(_LOOP_EROSIONS):
+            cores = _window_extreme(cores, 3, np.minimum)
+        loops = ndimage.binary_propagation(cores, structure=cross, mask=holes)
+        x[outlines] = edges | (holes & ~loops)
     return x
 
 

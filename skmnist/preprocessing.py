@@ -632,7 +632,9 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
        the image's grey opening over a 9x9 window of 28x28 is subtracted too
        (a white top-hat) and the ink scaled to 1 again; with
        ``fill_outlines``, an outline drawing (all pixels 0 or 1, strokes
-       under a pixel wide) is closed into strokes (a 3x3 grey closing);
+       under a pixel wide) is filled into strokes: its narrow holes (the
+       insides of strokes) are filled, its loops (holes holding a 7x7 block
+       of background) left open;
     2. with ``remove_stray_ink``, stray ink is removed: solid regions
        touching the border (a window of 9x9 of 28x28 pixels entirely ink,
        the image's edge pixels repeated beyond it: an inverted band, a page
@@ -673,10 +675,12 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         such a background are left exactly as they are.
 
     fill_outlines : bool, default=True
-        Close outline drawings (an edge detector's output: every pixel 0 or
-        1 once scaled, strokes under a pixel wide) into strokes by a 3x3 grey
-        closing before the digit is measured. Greyscale digits are left
-        exactly as they are.
+        Fill outline drawings (an edge detector's output: every pixel 0 or
+        1 once scaled, strokes under a pixel wide) into strokes before the
+        digit is measured: each hole (background cut off from the border,
+        4-connected) narrower than a 7x7 block is the inside of a stroke and
+        is filled; wider holes are the digit's loops and stay open.
+        Greyscale digits are left exactly as they are.
 
     image_shape : tuple of int (height, width) or None, default=None
         Shape of the images in flat rows. None takes square images (784

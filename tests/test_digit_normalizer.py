@@ -144,7 +144,7 @@ def _outlines(images):
     return ((images > 100) & ~core).astype(np.uint8) * 255
 
 
-def test_outline_drawings_are_closed_into_strokes(digits):
+def test_outline_drawings_are_filled_into_strokes(digits):
     solid = prepare_digits((digits > 100).astype(np.uint8) * 255)
     outlines = _outlines(digits)
     filled = prepare_digits(outlines)
@@ -153,6 +153,21 @@ def test_outline_drawings_are_closed_into_strokes(digits):
     assert changed.mean() > 0.8  # the others' edges are a pixel or more wide
     error = np.mean(np.abs(filled - solid)[changed])
     assert error < 0.04 and np.mean(np.abs(as_drawn - solid)[changed]) > 2 * error
+
+
+def test_an_outlined_ring_is_filled_but_its_loop_stays_open():
+    # A "0" of strokes 6 pixels wide drawn as its edges: the inside of the
+    # stroke (4 pixels between the edges, too wide for a closing) is filled,
+    # the loop is not.
+    rows, cols = np.mgrid[:28, :28]
+    radius = np.hypot(rows - 14, cols - 14)
+    solid = ((radius >= 4.5) & (radius <= 10.5)).astype(np.uint8)[None] * 255
+    outline = _outlines(solid)
+    assert (outline[0] > 0).sum() < 0.7 * (solid[0] > 0).sum()
+    filled = prepare_digits(outline, deskew=False)
+    expected = prepare_digits(solid, deskew=False)
+    np.testing.assert_array_equal(filled, expected)
+    assert filled[0, 14, 14] == 0 and filled[0, 14, 14 + 6] > 0.9
 
 
 def test_clean_digits_are_left_as_they_are(mnist):

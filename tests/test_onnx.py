@@ -83,8 +83,12 @@ def _awkward_digits(test):
     # Fog: a background in the margin, which the local step removes.
     ramp = np.add.outer(np.linspace(0, 1, 28), np.linspace(0, 1, 28)) / 2
     fogged = np.clip(test.images[300:400] * 0.7 + 20 + 200 * ramp, 0, 255)
-    # Outline drawings: each stroke's edges, a pixel thin, which are closed.
-    ink = np.pad(test.images[400:500] > 100, ((0, 0), (1, 1), (1, 1)))
+    # Outline drawings: each stroke's edges, a pixel thin, whose narrow holes
+    # are filled; rings of wide strokes, whose loops stay open.
+    radius = np.hypot(*(np.mgrid[:28, :28] - 14))
+    rings = [((radius >= r) & (radius <= r + 6)) * 255 for r in (4.5, 5.5, 6.5)]
+    drawn = np.concatenate([test.images[400:500], np.array(rings, dtype=np.uint8)])
+    ink = np.pad(drawn > 100, ((0, 0), (1, 1), (1, 1)))
     core = ink[:, 1:-1, 1:-1] & ink[:, :-2, 1:-1] & ink[:, 2:, 1:-1]
     core = core & ink[:, 1:-1, :-2] & ink[:, 1:-1, 2:]
     outlines = (ink[:, 1:-1, 1:-1] & ~core).astype(np.uint8) * 255
