@@ -14,7 +14,7 @@ def test_fashion_mnist_preset_is_the_default_network_without_distortions():
     fashion = make_mnist_pipeline("fashion-mnist")[-1].get_params(deep=False)
     assert isinstance(default["augmentation"], RandomDistortion)
     assert fashion["augmentation"] is None
-    assert fashion["epochs"] == 20 and default["epochs"] == 12
+    assert fashion["epochs"] == 20 and default["epochs"] == 16
     changed = {key for key in default if default[key] != fashion[key]}
     assert changed == {"augmentation", "epochs"}
     assert fashion["dropout"] == 0.2 and fashion["hidden_layer_sizes"] == (256, 128)
