@@ -27,7 +27,6 @@ from onnx import TensorProto, helper
 from skmnist._preparation import (
     _BACKGROUND_QUANTILE,
     _INK_LEVEL,
-    _LOOP_EROSIONS,
     _MARGIN_BACKGROUND,
     _MAX_SHEAR,
     _MIN_PART,
@@ -35,6 +34,7 @@ from skmnist._preparation import (
     BOX_FRACTION,
     CENTRE_FRACTION,
     _local_window,
+    _loop_erosions,
     _margin,
 )
 
@@ -408,7 +408,7 @@ def _fill_outlines(g, x):
     """``_preparation._fill_outlines``: in binary images of strokes under
     ``_OUTLINE_WIDTH`` pixels, the holes (background that the border does
     not reach, 4-connected) filled but for those holding a core that
-    survives ``_LOOP_EROSIONS`` 3x3 erosions. Only outlines seed the two
+    survives ``_loop_erosions`` 3x3 erosions. Only outlines seed the two
     propagations, so a batch without one stops them at once."""
     level = g("Or", g("Equal", x, g.f32(0)), g("Equal", x, g.f32(1)))
     binary = g.reduce("ReduceMin", g.cast(level, np.float32), [1, 2])
@@ -424,7 +424,7 @@ def _fill_outlines(g, x):
     outside = _propagate(g, seeds, background, cross=True)
     holes = g.planes(g("Mul", g("Sub", background, outside), only))
     cores = holes
-    for _ in range(_LOOP_EROSIONS):
+    for _ in range(_loop_erosions(g.height, g.width)):
         cores = g.extreme3(cores, False)
     loops = _propagate(g, g.images(cores), g.images(holes), cross=True)
     filled = g("Add", edges, g("Sub", holes, g.planes(loops)))

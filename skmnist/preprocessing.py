@@ -632,9 +632,7 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
        the image's grey opening over a 9x9 window of 28x28 is subtracted too
        (a white top-hat) and the ink scaled to 1 again; with
        ``fill_outlines``, an outline drawing (all pixels 0 or 1, strokes
-       under a pixel wide) is filled into strokes: its narrow holes (the
-       insides of strokes) are filled, its loops (holes holding a 7x7 block
-       of background) left open;
+       under a pixel wide) is filled into strokes, its loops left open;
     2. with ``remove_stray_ink``, stray ink is removed: solid regions
        touching the border (a window of 9x9 of 28x28 pixels entirely ink,
        the image's edge pixels repeated beyond it: an inverted band, a page
@@ -678,9 +676,11 @@ class DigitNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Fill outline drawings (an edge detector's output: every pixel 0 or
         1 once scaled, strokes under a pixel wide) into strokes before the
         digit is measured: each hole (background cut off from the border,
-        4-connected) narrower than a 7x7 block is the inside of a stroke and
-        is filled; wider holes are the digit's loops and stay open.
-        Greyscale digits are left exactly as they are.
+        4-connected) is the inside of a stroke and is filled, unless it
+        holds a square block of 5/28 of the frame (5x5 pixels of 28x28): a
+        loop of the digit, which stays open. A digit drawn with a 1-pixel
+        pen passes for an outline too: its loops narrower than that block
+        are filled. Greyscale digits are left exactly as they are.
 
     image_shape : tuple of int (height, width) or None, default=None
         Shape of the images in flat rows. None takes square images (784

@@ -81,6 +81,27 @@ def numpy_forward():
     return relu_softmax_forward
 
 
+def outlines_of(images):
+    """The edges of the strokes of uint8 ``images`` ``(n, h, w)``, a pixel
+    thin, all 0 or 255: what an edge detector draws (MNIST-C's canny edges)."""
+    ink = np.pad(images > 100, ((0, 0), (1, 1), (1, 1)))
+    core = ink[:, 1:-1, 1:-1] & ink[:, :-2, 1:-1] & ink[:, 2:, 1:-1]
+    core &= ink[:, 1:-1, :-2] & ink[:, 1:-1, 2:]
+    return (ink[:, 1:-1, 1:-1] & ~core).astype(np.uint8) * 255
+
+
+def ring(inner, outer):
+    """A 28x28 uint8 "0": 255 from ``inner`` to ``outer`` pixels from the centre."""
+    radius = np.hypot(*(np.mgrid[:28, :28] - 14))
+    return ((radius >= inner) & (radius <= outer)).astype(np.uint8) * 255
+
+
+@pytest.fixture(scope="session")
+def outline_drawings():
+    """:func:`outlines_of` and :func:`ring`, for test modules."""
+    return outlines_of, ring
+
+
 @pytest.fixture
 def pyplot():
     """matplotlib.pyplot, closing every figure after the test."""

@@ -129,24 +129,10 @@ def test_an_image_is_prepared_alike_alone_and_in_any_batch():
         np.testing.assert_array_equal(alone[0], batch[i])
 
 
-def _outlines(images):
-    """The edges of the digits' strokes, a pixel thin, all 0 or 255: what an
-    edge detector draws (MNIST-C's canny edges)."""
-    ink = np.pad(images > 100, ((0, 0), (1, 1), (1, 1)))
-    core = ink[:, 1:-1, 1:-1]
-    for shifted in (
-        ink[:, :-2, 1:-1],
-        ink[:, 2:, 1:-1],
-        ink[:, 1:-1, :-2],
-        ink[:, 1:-1, 2:],
-    ):
-        core = core & shifted
-    return ((images > 100) & ~core).astype(np.uint8) * 255
-
-
-def test_outline_drawings_are_filled_into_strokes(digits):
+def test_outline_drawings_are_filled_into_strokes(digits, outline_drawings):
+    outlines_of, _ = outline_drawings
     solid = prepare_digits((digits > 100).astype(np.uint8) * 255)
-    outlines = _outlines(digits)
+    outlines = outlines_of(digits)
     filled = prepare_digits(outlines)
     as_drawn = prepare_digits(outlines, fill_outlines=False)
     changed = np.array([not np.array_equal(a, b) for a, b in zip(filled, as_drawn)])
@@ -155,19 +141,30 @@ def test_outline_drawings_are_filled_into_strokes(digits):
     assert error < 0.04 and np.mean(np.abs(as_drawn - solid)[changed]) > 2 * error
 
 
-def test_an_outlined_ring_is_filled_but_its_loop_stays_open():
+def test_an_outlined_ring_is_filled_but_its_loop_stays_open(outline_drawings):
     # A "0" of strokes 6 pixels wide drawn as its edges: the inside of the
     # stroke (4 pixels between the edges, too wide for a closing) is filled,
     # the loop is not.
-    rows, cols = np.mgrid[:28, :28]
-    radius = np.hypot(rows - 14, cols - 14)
-    solid = ((radius >= 4.5) & (radius <= 10.5)).astype(np.uint8)[None] * 255
-    outline = _outlines(solid)
+    outlines_of, ring = outline_drawings
+    solid = ring(4.5, 10.5)[None]
+    outline = outlines_of(solid)
     assert (outline[0] > 0).sum() < 0.7 * (solid[0] > 0).sum()
     filled = prepare_digits(outline, deskew=False)
     expected = prepare_digits(solid, deskew=False)
     np.testing.assert_array_equal(filled, expected)
     assert filled[0, 14, 14] == 0 and filled[0, 14, 14 + 6] > 0.9
+
+
+def test_the_loops_of_a_digit_drawn_with_a_one_pixel_pen_stay_open():
+    # Binary strokes a pixel wide look like an outline drawing, but their
+    # loops (here 7 and 9 pixels across inside) are loops, not strokes.
+    rows, cols = np.mgrid[:28, :28]
+    upper = np.abs(np.hypot(rows - 9, cols - 14) - 4.5) < 0.5
+    lower = np.abs(np.hypot(rows - 19, cols - 14) - 5.5) < 0.5
+    eight = ((upper | lower) * 255).astype(np.uint8)[None]
+    np.testing.assert_array_equal(
+        prepare_digits(eight), prepare_digits(eight, fill_outlines=False)
+    )
 
 
 def test_clean_digits_are_left_as_they_are(mnist):

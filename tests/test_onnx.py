@@ -66,7 +66,7 @@ def _prepare_in_onnxruntime(normalizer, X):
     return _run(to_onnx(normalizer, X), X)[0]
 
 
-def _awkward_digits(test):
+def _awkward_digits(test, outline_drawings):
     """MNIST-C-like digits, noise, fog, outlines, and the preparation's edge cases."""
     rng = np.random.default_rng(0)
     digits = test.images[:300].copy()
@@ -85,13 +85,9 @@ def _awkward_digits(test):
     fogged = np.clip(test.images[300:400] * 0.7 + 20 + 200 * ramp, 0, 255)
     # Outline drawings: each stroke's edges, a pixel thin, whose narrow holes
     # are filled; rings of wide strokes, whose loops stay open.
-    radius = np.hypot(*(np.mgrid[:28, :28] - 14))
-    rings = [((radius >= r) & (radius <= r + 6)) * 255 for r in (4.5, 5.5, 6.5)]
-    drawn = np.concatenate([test.images[400:500], np.array(rings, dtype=np.uint8)])
-    ink = np.pad(drawn > 100, ((0, 0), (1, 1), (1, 1)))
-    core = ink[:, 1:-1, 1:-1] & ink[:, :-2, 1:-1] & ink[:, 2:, 1:-1]
-    core = core & ink[:, 1:-1, :-2] & ink[:, 1:-1, 2:]
-    outlines = (ink[:, 1:-1, 1:-1] & ~core).astype(np.uint8) * 255
+    outlines_of, ring = outline_drawings
+    rings = [ring(r, r + 6) for r in (4.5, 5.5, 6.5)]
+    outlines = outlines_of(np.concatenate([test.images[400:500], rings]))
     return np.concatenate([digits, odd, noise, fogged.astype(np.uint8), outlines])
 
 
@@ -105,12 +101,15 @@ def _awkward_digits(test):
         {"local_background": False, "fill_outlines": False, "stroke_width": 2.0},
     ],
 )
-def test_digit_normalizer_is_bitwise_the_same_in_onnxruntime(mnist, params):
+def test_digit_normalizer_is_bitwise_the_same_in_onnxruntime(
+    mnist, params, outline_drawings
+):
     # The graph repeats NumPy's operations in their order and precision: the
     # prepared digits are identical, not merely close, on the test digits,
     # on corrupted ones, on noise and on blank, white and one-dot images.
     _, test = mnist
-    images = np.concatenate([test.images[:1000], _awkward_digits(test)])
+    awkward = _awkward_digits(test, outline_drawings)
+    images = np.concatenate([test.images[:1000], awkward])
     normalizer = skmnist.DigitNormalizer(**params).fit(images)
     expected = normalizer.transform(images)
     np.testing.assert_array_equal(_prepare_in_onnxruntime(normalizer, images), expected)
@@ -133,10 +132,17 @@ def test_digit_normalizer_on_wide_ranging_floats():
     )
 
 
-@pytest.mark.parametrize("shape", [(40, 56), (3, 3), (1, 1)])
+@pytest.mark.parametrize("shape", [(40, 56), (9, 9), (3, 3), (1, 1)])
 def test_digit_normalizer_converts_other_image_shapes(shape):
     rng = np.random.default_rng(0)
     images = rng.random((20, *shape), dtype=np.float32) ** 4
+    # Half of them binary outline drawings: the edges of random blobs, whose
+    # holes are filled or kept by the frame's own loop size.
+    blobs = rng.random((10, *shape)) < 0.6
+    inside = blobs.copy()
+    inside[:, 1:-1, 1:-1] &= blobs[:, :-2, 1:-1] & blobs[:, 2:, 1:-1]
+    inside[:, 1:-1, 1:-1] &= blobs[:, 1:-1, :-2] & blobs[:, 1:-1, 2:]
+    images[10:] = blobs & ~inside
     normalizer = skmnist.DigitNormalizer(stroke_width=2.0).fit(images)
     np.testing.assert_array_equal(
         _prepare_in_onnxruntime(normalizer, images), normalizer.transform(images)
