@@ -48,9 +48,9 @@ _OUTLINE_WIDTH = 1.05
 # An outline's hole that holds a square block of this fraction of the frame
 # (5x5 pixels of 28x28) is a loop of the digit, left open; narrower holes,
 # the insides of strokes (MNIST's are at most 4 pixels wide), are filled.
-# On the validation split a 7x7 block did 0.5 points better on canny edges,
-# but it filled the loops of digits drawn with a 1-pixel pen up to 7 pixels
-# across.
+# On the validation split a 7x7 block did a point better on canny edges
+# (benchmarks/results/robustness.md, `loops-5`), but it filled the loops of
+# digits drawn with a 1-pixel pen up to 7 pixels across.
 _LOOP_FRACTION = 5 / 28
 # Largest deskewing shear (column shift per row).
 _MAX_SHEAR = 1.0
