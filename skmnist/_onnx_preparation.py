@@ -117,33 +117,24 @@ def _propagation_body(cross):
     the mask, until an iteration changes nothing."""
     value = helper.make_tensor_value_info
     names = ["iteration", "cond_in", "values_in", "mask_in"]
+    windows = (
+        [("columns", [3, 1], [1, 0, 1, 0]), ("rows", [1, 3], [0, 1, 0, 1])]
+        if cross
+        else [("pooled", [3, 3], [1, 1, 1, 1])]
+    )
+    pools = [
+        helper.make_node(
+            "MaxPool",
+            ["values_in"],
+            [name],
+            kernel_shape=kernel,
+            pads=pads,
+            strides=[1, 1],
+        )
+        for name, kernel, pads in windows
+    ]
     if cross:
-        pools = [
-            helper.make_node(
-                "MaxPool",
-                ["values_in"],
-                [name],
-                kernel_shape=kernel,
-                pads=pads,
-                strides=[1, 1],
-            )
-            for name, kernel, pads in (
-                ("columns", [3, 1], [1, 0, 1, 0]),
-                ("rows", [1, 3], [0, 1, 0, 1]),
-            )
-        ]
         pools.append(helper.make_node("Max", ["columns", "rows"], ["pooled"]))
-    else:
-        pools = [
-            helper.make_node(
-                "MaxPool",
-                ["values_in"],
-                ["pooled"],
-                kernel_shape=[3, 3],
-                pads=[1, 1, 1, 1],
-                strides=[1, 1],
-            )
-        ]
     nodes = pools + [
         helper.make_node("Mul", ["pooled", "mask_in"], ["values_out"]),
         helper.make_node("Sub", ["values_out", "values_in"], ["grown"]),

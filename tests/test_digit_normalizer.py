@@ -155,13 +155,14 @@ def test_an_outlined_ring_is_filled_but_its_loop_stays_open(outline_drawings):
     assert filled[0, 14, 14] == 0 and filled[0, 14, 14 + 6] > 0.9
 
 
-def test_the_loops_of_a_digit_drawn_with_a_one_pixel_pen_stay_open():
-    # Binary strokes a pixel wide look like an outline drawing, but their
-    # loops (here 7 and 9 pixels across inside) are loops, not strokes.
-    rows, cols = np.mgrid[:28, :28]
-    upper = np.abs(np.hypot(rows - 9, cols - 14) - 4.5) < 0.5
-    lower = np.abs(np.hypot(rows - 19, cols - 14) - 5.5) < 0.5
-    eight = ((upper | lower) * 255).astype(np.uint8)[None]
+def test_the_loops_of_a_digit_drawn_with_a_one_pixel_pen_stay_open(outline_drawings):
+    # An "8" of closed strokes a pixel wide looks like an outline drawing,
+    # but its loops (7 and 9 pixels across inside, holding a 5x5 block but
+    # not the upper one a 7x7) are loops, not the insides of strokes.
+    outlines_of, ring = outline_drawings
+    upper = outlines_of(np.roll(ring(0, 4.5), -5, axis=0)[None])
+    lower = outlines_of(np.roll(ring(0, 5.5), 5, axis=0)[None])
+    eight = upper | lower
     np.testing.assert_array_equal(
         prepare_digits(eight), prepare_digits(eight, fill_outlines=False)
     )
